@@ -1,0 +1,5 @@
+"""Allow ``python -m triaxis`` as well as the installed ``triaxis`` command."""
+
+from triaxis.cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""The ``triaxis`` command: validate, format, generate schemas and build the dataset."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from triaxis.build import write_dataset
+from triaxis.canonical import canonical_text
+from triaxis.models import Article, Claim
+from triaxis.problems import render
+from triaxis.schema import drifted_schemas, write_schemas
+from triaxis.validate import Outcome, validate
+
+app = typer.Typer(help="Tools for the TriAxis fact-check dataset.", no_args_is_help=True, add_completion=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+RecordsOption = Annotated[Path, typer.Option("--records", help="Folder holding articles/ and claims/.")]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", help="Folder with the article texts; enables the quote and fingerprint checks."),
+]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _check_sources(sources: Path | None) -> None:
+    if sources is not None and not sources.is_dir():
+        err.print(f"{sources}: sources folder not found")
+        raise typer.Exit(2)
+
+
+def _missing(paths: list[Path]) -> None:
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        err.print(f"{path}: no such file or folder")
+    if missing:
+        raise typer.Exit(2)
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the records folder).")] = None,
+    records: RecordsOption = Path("records"),
+    sources: SourcesOption = None,
+    output_format: Annotated[Format, typer.Option("--format", help="text, json, or github annotations.")] = Format.text,
+) -> None:
+    """Check record files against the schema and every semantic rule; exit 1 on any problem."""
+    targets = paths or [records]
+    _missing(targets)
+    _check_sources(sources)
+    outcome = validate(targets, records, sources)
+    print(render(outcome.problems, output_format.value, len(outcome.files)))
+    raise typer.Exit(1 if outcome.problems else 0)
+
+
+@app.command("schema")
+def schema_command(
+    check: Annotated[bool, typer.Option("--check", help="Fail if the files differ from the models.")] = False,
+    directory: Annotated[Path, typer.Option("--dir", help="Where the schema files live.")] = Path("schema"),
+) -> None:
+    """Write the JSON Schema files generated from the models (or check them)."""
+    if check:
+        drifted = drifted_schemas(directory)
+        for path in drifted:
+            err.print(f"{path}: differs from the models; run `triaxis schema`")
+        raise typer.Exit(1 if drifted else 0)
+    for path in write_schemas(directory):
+        out.print(f"wrote {path}")
+
+
+def _loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
+    articles = [a.model for a in outcome.corpus.articles if isinstance(a.model, Article)]
+    claims = [c.model for c in outcome.corpus.claims if isinstance(c.model, Claim)]
+    return articles, claims
+
+
+@app.command("fmt")
+def fmt_command(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the records folder).")] = None,
+    records: RecordsOption = Path("records"),
+    check: Annotated[bool, typer.Option("--check", help="Only report files that are not canonical.")] = False,
+) -> None:
+    """Rewrite record files in canonical form (model key order, 2-space indent, NFC, final newline)."""
+    targets = paths or [records]
+    _missing(targets)
+    outcome = validate(targets, records)
+    loaded = {item.file.display: item for item in outcome.corpus.articles + outcome.corpus.claims}
+    unreadable = {p.path for p in outcome.problems if p.code in {"TX200", "TX110"} or p.code < "TX200"}
+    changed = 0
+    for record in outcome.files:
+        item = loaded.get(record.display)
+        if item is None:
+            if record.display in unreadable:
+                err.print(f"{record.display}:1:1: TX260 cannot format a file that does not parse or fit the schema")
+            continue
+        wanted = canonical_text(item.model)
+        if record.path.read_bytes() != wanted.encode("utf-8"):
+            changed += 1
+            if check:
+                err.print(f"{record.display}:1:1: TX260 not in canonical form; run `triaxis fmt`")
+            else:
+                record.path.write_text(wanted, encoding="utf-8", newline="\n")
+                out.print(f"formatted {record.display}")
+    failed = bool(unreadable & {r.display for r in outcome.files})
+    raise typer.Exit(1 if failed or (check and changed) else 0)
+
+
+@app.command("build")
+def build_command(
+    output: Annotated[Path, typer.Option("--out", help="Dataset folder to write.")] = Path("build/dataset"),
+    records: RecordsOption = Path("records"),
+    sources: SourcesOption = None,
+) -> None:
+    """Validate, then write the Hugging Face dataset folder (parquet + card) that load_dataset reads offline."""
+    _missing([records])
+    _check_sources(sources)
+    outcome = validate([records], records, sources)
+    if outcome.problems:
+        print(render(outcome.problems, "text", len(outcome.files)))
+        err.print("build stopped: fix the problems above first")
+        raise typer.Exit(1)
+    articles, claims = _loaded_models(outcome)
+    summary = write_dataset(articles, claims, output)
+    table = Table(title=f"TriAxis dataset in {summary.out}")
+    table.add_column("config")
+    for split in ("train", "validation", "test"):
+        table.add_column(split, justify="right")
+    for config, counts in summary.counts.items():
+        table.add_row(config, *(str(counts.get(s, "")) for s in ("train", "validation", "test")))
+    out.print(table)
+    if summary.withdrawn:
+        out.print(f"{summary.withdrawn} withdrawn claim(s) left out")
+    out.print(f'load it with: datasets.load_dataset("{summary.out.as_posix()}")  # configs: claims, evidence, articles')
+
+
+def main() -> None:
+    app()
