@@ -143,6 +143,12 @@ each article is identified by the SHA-256 of its text file.
 """
 
 
-def render_card(articles: list[Article], claims: list[Claim], tables: dict[str, dict[str, list[dict[str, Any]]]]) -> str:
-    card = DatasetCard.from_template(card_data(tables), template_str="---\n{{ card_data }}\n---\n{{ body }}", body=card_body(articles, claims, tables))
+def render_card(
+    articles: list[Article], claims: list[Claim], tables: dict[str, dict[str, list[dict[str, Any]]]]
+) -> str:
+    card = DatasetCard.from_template(
+        card_data(tables),
+        template_str="---\n{{ card_data }}\n---\n{{ body }}",
+        body=card_body(articles, claims, tables),
+    )
     return str(card.content).rstrip("\n") + "\n"

@@ -99,9 +99,7 @@ def ids_unique(corpus: Corpus) -> Iterator[Problem]:
         for item in group:
             first = seen.setdefault(item.model.id, item)
             if first is not item:
-                yield item.file.problem(
-                    "/id", "TX202", f"id {item.model.id!r} is also used by {first.file.display}"
-                )
+                yield item.file.problem("/id", "TX202", f"id {item.model.id!r} is also used by {first.file.display}")
 
 
 @check("TX203", "claim sits in its article's folder")
@@ -202,7 +200,11 @@ def quote_verbatim(corpus: Corpus) -> Iterator[Problem]:
         if text[claim.span.start : claim.span.end] == claim.quote:
             continue
         found = text.find(claim.quote)
-        hint = f"; the quote occurs at {found}-{found + len(claim.quote)}" if found >= 0 else "; the quote is not in the text"
+        hint = (
+            f"; the quote occurs at {found}-{found + len(claim.quote)}"
+            if found >= 0
+            else "; the quote is not in the text"
+        )
         yield item.file.problem("/quote", "TX222", f"text at span {claim.span.start}-{claim.span.end} differs{hint}")
 
 
@@ -216,9 +218,13 @@ def verdict_has_evidence(corpus: Corpus) -> Iterator[Problem]:
     for item, claim in _claims(corpus):
         wanted = needs.get(claim.verdict)
         if wanted and wanted not in _stances(claim.evidence):
-            yield item.file.problem("/verdict", "TX230", f"{claim.verdict} needs at least one evidence item with stance {wanted}")
+            yield item.file.problem(
+                "/verdict", "TX230", f"{claim.verdict} needs at least one evidence item with stance {wanted}"
+            )
         if claim.verdict == "misleading" and not claim.evidence:
-            yield item.file.problem("/verdict", "TX230", "misleading needs evidence that shows what is missing or exaggerated")
+            yield item.file.problem(
+                "/verdict", "TX230", "misleading needs evidence that shows what is missing or exaggerated"
+            )
 
 
 @check("TX231", "no duplicate evidence URL in a claim")
@@ -228,7 +234,9 @@ def evidence_urls_unique(corpus: Corpus) -> Iterator[Problem]:
             seen: set[str] = set()
             for index, entry in enumerate(evidence):
                 if entry.url in seen:
-                    yield item.file.problem(pointer(*base, index, "url"), "TX231", f"evidence URL listed twice: {entry.url}")
+                    yield item.file.problem(
+                        pointer(*base, index, "url"), "TX231", f"evidence URL listed twice: {entry.url}"
+                    )
                 seen.add(entry.url)
 
 
@@ -385,7 +393,9 @@ def countries_known(corpus: Corpus) -> Iterator[Problem]:
     for item, claim in _claims(corpus):
         for index, code in enumerate(claim.countries):
             if pycountry.countries.get(alpha_3=code) is None:
-                yield item.file.problem(pointer("countries", index), "TX251", f"{code} is not an ISO 3166-1 alpha-3 code")
+                yield item.file.problem(
+                    pointer("countries", index), "TX251", f"{code} is not an ISO 3166-1 alpha-3 code"
+                )
         if len(set(claim.countries)) != len(claim.countries):
             yield item.file.problem("/countries", "TX251", "a country is listed twice")
 

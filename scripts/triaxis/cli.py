@@ -50,7 +50,9 @@ def _missing(paths: list[Path]) -> None:
 
 @app.command("validate")
 def validate_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check (default: the records folder).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to check (default: the records folder).")
+    ] = None,
     records: RecordsOption = Path("records"),
     sources: SourcesOption = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, json, or github annotations.")] = Format.text,

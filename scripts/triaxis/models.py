@@ -76,9 +76,14 @@ class Article(Strict):
     schema_version: SchemaVersion
     id: Slug
     title: ShortText
-    authors: Annotated[list[ShortText], Field(max_length=20, description="As printed; empty when the page carries no byline (notes say so).")]
+    authors: Annotated[
+        list[ShortText],
+        Field(max_length=20, description="As printed; empty when the page carries no byline (notes say so)."),
+    ]
     publisher: ShortText
-    url: HttpUrl | None = Field(description="Null only when the original address could not be found; notes say what was tried.")
+    url: HttpUrl | None = Field(
+        description="Null only when the original address could not be found; notes say what was tried."
+    )
     published: EstablishedDate
     genre: Literal["news_report", "explainer", "op_ed", "analysis", "blog_post_with_comments"]
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2})?$")]

@@ -62,7 +62,11 @@ def load(record: RecordFile) -> tuple[Loaded | None, list[Problem]]:
     """Schema-check one parsed record and build its model."""
     if record.kind is None:
         return None, [
-            record.problem("", "TX110", "not a record location: use records/articles/<id>.json or records/claims/<article-id>/<id>.json")
+            record.problem(
+                "",
+                "TX110",
+                "not a record location: use records/articles/<id>.json or records/claims/<article-id>/<id>.json",
+            )
         ]
     problems = schema_problems(record)
     if problems:
