@@ -324,7 +324,8 @@ def author_claim_not_after_article(corpus: Corpus) -> Iterator[Problem]:
     articles = corpus.articles_by_id()
     for item, claim in _claims(corpus):
         article = articles.get(claim.article_id)
-        if article is None or claim.attribution != "author_assertion" or claim.claimant.kind != "author":
+        own_claim = claim.attribution == "author_assertion" and claim.claimant.kind == "author"
+        if article is None or not own_claim or claim.claim_date.basis == "comment_date":
             continue
         assert isinstance(article.model, Article)
         claimed, published = _safe_range(claim.claim_date.date), _safe_range(article.model.published.date)

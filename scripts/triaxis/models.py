@@ -52,11 +52,12 @@ class PartialDate(Strict):
 class EstablishedDate(PartialDate):
     """A date plus how it was established, because a page snapshot date is not a publication date."""
 
-    basis: Literal["printed_on_page", "article_date", "statement_date", "inferred"] = Field(
+    basis: Literal["printed_on_page", "article_date", "comment_date", "statement_date", "inferred"] = Field(
         description=(
             "printed_on_page: shown on the page as the publication date; article_date: the date of "
-            "the article the claim appears in; statement_date: the date the reported speaker made the "
-            "statement; inferred: worked out from the content (see note)"
+            "the article the claim appears in; comment_date: the date printed on the comment the claim "
+            "appears in; statement_date: the date the reported speaker made the statement; inferred: "
+            "worked out from the content (see note)"
         )
     )
     note: LongText = Field(description="How the date was established, in a sentence.")
