@@ -98,13 +98,13 @@ def fmt_command(
     _missing(targets)
     outcome = validate(targets, records)
     loaded = {item.file.display: item for item in outcome.corpus.articles + outcome.corpus.claims}
-    unreadable = {p.path for p in outcome.problems if p.code in {"TX200", "TX110"} or p.code < "TX200"}
     changed = 0
+    failed = False
     for record in outcome.files:
         item = loaded.get(record.display)
         if item is None:
-            if record.display in unreadable:
-                err.print(f"{record.display}:1:1: TX260 cannot format a file that does not parse or fit the schema")
+            failed = True
+            err.print(f"{record.display}:1:1: TX260 cannot format a file that does not parse or fit the schema")
             continue
         wanted = canonical_text(item.model)
         if record.path.read_bytes() != wanted.encode("utf-8"):
@@ -114,7 +114,6 @@ def fmt_command(
             else:
                 record.path.write_text(wanted, encoding="utf-8", newline="\n")
                 out.print(f"formatted {record.display}")
-    failed = bool(unreadable & {r.display for r in outcome.files})
     raise typer.Exit(1 if failed or (check and changed) else 0)
 
 

@@ -1,0 +1,29 @@
+"""Shared paths and helpers for the tests: a small valid record tree and its defective variants."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+VALID = FIXTURES / "valid"
+FAILING = FIXTURES / "failing"
+REPO = TESTS.parent
+SHARED_SOURCES = REPO.parent / "shared" / "sources"
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    """A writable copy of the valid fixture records."""
+    target = tmp_path / "records"
+    shutil.copytree(VALID / "records", target)
+    return target
+
+
+def overlay(records: Path, defect: str) -> Path:
+    """Apply one failing fixture (files replacing or joining the valid ones) to a records copy."""
+    shutil.copytree(FAILING / defect, records, dirs_exist_ok=True)
+    return records

@@ -1,0 +1,112 @@
+"""Validation: the valid fixture passes, and every failing fixture is reported with its code at its place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import FAILING, REPO, SHARED_SOURCES, VALID, overlay
+from triaxis.validate import validate
+
+TODAY = dt.date(2026, 11, 23)
+SOURCES = VALID / "sources"
+C1 = "claims/harbour-2020/harbour-2020-c001.json"
+
+# defect -> (expected code, file it must be reported in, line it must be reported at)
+EXPECTED: dict[str, tuple[str, str, int]] = {
+    "truncated-json": ("TX100", C1, 28),
+    "trailing-comma": ("TX100", C1, 59),
+    "invalid-utf8": ("TX101", C1, 10),
+    "byte-order-mark": ("TX102", C1, 1),
+    "duplicate-key": ("TX103", C1, 1),
+    "nan-value": ("TX104", C1, 1),
+    "empty-file": ("TX105", C1, 1),
+    "merge-conflict-markers": ("TX106", C1, 1),
+    "top-level-array": ("TX108", C1, 1),
+    "unknown-field": ("TX200", C1, 1),
+    "missing-field": ("TX200", C1, 1),
+    "wrong-type": ("TX200", C1, 7),
+    "unknown-verdict": ("TX200", C1, 27),
+    "absurdly-long-string": ("TX200", C1, 10),
+    "javascript-url": ("TX200", C1, 32),
+    "id-differs-from-file-name": ("TX201", "claims/harbour-2020/harbour-2020-c009.json", 3),
+    "file-name-with-spaces": ("TX201", "claims/harbour-2020/Harbour 2020 C004.json", 3),
+    "claim-in-wrong-folder": ("TX203", C1, 4),
+    "unknown-article": ("TX210", "claims/nowhere-2020/harbour-2020-c003.json", 4),
+    "unknown-related-claim": ("TX211", C1, 45),
+    "one-way-related-link": ("TX212", "claims/harbour-2020/harbour-2020-c003.json", 32),
+    "article-text-not-found": ("TX220", "articles/harbour-2020.json", 20),
+    "span-length-mismatch": ("TX221", C1, 6),
+    "wrong-span-offsets": ("TX222", C1, 5),
+    "quote-altered-by-one-character": ("TX222", C1, 5),
+    "supported-without-supporting-evidence": ("TX230", C1, 27),
+    "refuted-without-refuting-evidence": ("TX230", "claims/harbour-2020/harbour-2020-c002.json", 27),
+    "misleading-without-evidence": ("TX230", "claims/harbour-2020/harbour-2020-c003.json", 27),
+    "duplicate-evidence-url": ("TX231", C1, 43),
+    "url-without-host": ("TX232", C1, 32),
+    "impossible-date": ("TX240", C1, 36),
+    "date-precision-mismatch": ("TX240", C1, 36),
+    "future-date": ("TX241", C1, 56),
+    "author-claim-after-article": ("TX242", C1, 18),
+    "evidence-after-review": ("TX243", C1, 36),
+    "related-claims-in-different-splits": ("TX250", "claims/harbour-2020/harbour-2020-c002.json", 58),
+    "unknown-country-code": ("TX251", C1, 26),
+    "text-not-nfc": ("TX252", C1, 28),
+    "control-character": ("TX252", C1, 28),
+}
+
+
+def test_every_failing_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in FAILING.iterdir()) == sorted(EXPECTED)
+
+
+def test_valid_fixture_passes() -> None:
+    outcome = validate([VALID / "records"], VALID / "records", SOURCES, TODAY)
+    assert outcome.problems == []
+    assert len(outcome.corpus.claims) == 3
+
+
+@pytest.mark.parametrize("defect", sorted(EXPECTED))
+def test_failing_fixture_is_reported_at_its_place(defect: str, records: Path) -> None:
+    code, relative, line = EXPECTED[defect]
+    overlay(records, defect)
+    outcome = validate([records], records, SOURCES, TODAY)
+    wanted = (records / relative).as_posix()
+    located = [(p.code, p.line) for p in outcome.problems if p.path == wanted]
+    assert (code, line) in located, outcome.problems
+    assert all(p.line >= 1 and p.col >= 1 for p in outcome.problems)
+
+
+def test_all_problems_are_reported_not_just_the_first(records: Path) -> None:
+    overlay(records, "unknown-country-code")
+    overlay(records, "misleading-without-evidence")
+    outcome = validate([records], records, SOURCES, TODAY)
+    assert {p.code for p in outcome.problems} == {"TX251", "TX230"}
+
+
+def test_only_requested_paths_are_reported_but_references_resolve(records: Path) -> None:
+    overlay(records, "misleading-without-evidence")
+    one_file = records / C1
+    outcome = validate([one_file], records, SOURCES, TODAY)
+    assert outcome.problems == []
+    assert [f.path for f in outcome.files] == [one_file]
+
+
+def test_quote_checks_are_skipped_without_sources(records: Path) -> None:
+    overlay(records, "quote-altered-by-one-character")
+    assert validate([records], records, None, TODAY).problems == []
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="article texts not present beside the repository")
+def test_repository_records_pass_with_article_texts() -> None:
+    outcome = validate([REPO / "records"], REPO / "records", SHARED_SOURCES)
+    assert outcome.problems == []
+    assert len(outcome.corpus.articles) == 5
+    assert len(outcome.corpus.claims) > 250
+
+
+def test_repository_records_pass_without_article_texts() -> None:
+    outcome = validate([REPO / "records"], REPO / "records")
+    assert outcome.problems == []
