@@ -16,8 +16,8 @@ C1 = "claims/harbour-2020/harbour-2020-c001.json"
 
 # defect -> (expected code, file it must be reported in, line it must be reported at)
 EXPECTED: dict[str, tuple[str, str, int]] = {
-    "truncated-json": ("TX100", C1, 28),
-    "trailing-comma": ("TX100", C1, 59),
+    "truncated-json": ("TX100", C1, 40),
+    "trailing-comma": ("TX100", C1, 78),
     "invalid-utf8": ("TX101", C1, 10),
     "byte-order-mark": ("TX102", C1, 1),
     "duplicate-key": ("TX103", C1, 1),
@@ -48,13 +48,14 @@ EXPECTED: dict[str, tuple[str, str, int]] = {
     "url-without-host": ("TX232", C1, 32),
     "impossible-date": ("TX240", C1, 36),
     "date-precision-mismatch": ("TX240", C1, 36),
-    "future-date": ("TX241", C1, 56),
+    "future-date": ("TX241", C1, 75),
     "author-claim-after-article": ("TX242", C1, 18),
     "evidence-after-review": ("TX243", C1, 36),
-    "related-claims-in-different-splits": ("TX250", "claims/harbour-2020/harbour-2020-c002.json", 58),
+    "related-claims-in-different-splits": ("TX250", "claims/harbour-2020/harbour-2020-c002.json", 77),
     "unknown-country-code": ("TX251", C1, 26),
     "text-not-nfc": ("TX252", C1, 28),
     "control-character": ("TX252", C1, 28),
+    "final-verdict-changed-without-adjudication-note": ("TX233", C1, 73),
 }
 
 

@@ -227,6 +227,27 @@ def verdict_has_evidence(corpus: Corpus) -> Iterator[Problem]:
             )
 
 
+@check("TX233", "review passes and final verdict are consistent")
+def review_consistent(corpus: Corpus) -> Iterator[Problem]:
+    for item, claim in _claims(corpus):
+        review = claim.review
+        disagree = review.second_pass is not None and (
+            review.second_pass.verdict != review.first_pass_verdict or claim.verdict != review.first_pass_verdict
+        )
+        if review.second_pass is None and claim.verdict != review.first_pass_verdict:
+            yield item.file.problem(
+                "/verdict", "TX233", "final verdict differs from the first pass but there is no second pass"
+            )
+        if disagree and review.adjudication_note is None:
+            yield item.file.problem(
+                "/review/adjudication_note",
+                "TX233",
+                "the passes disagree or the final verdict differs: an adjudication note must say why",
+            )
+        if review.status == "reviewed" and (review.second_pass is None or review.reviewed_on is None):
+            yield item.file.problem("/review/status", "TX233", "reviewed needs a second pass and a review date")
+
+
 @check("TX231", "no duplicate evidence URL in a claim")
 def evidence_urls_unique(corpus: Corpus) -> Iterator[Problem]:
     for item, claim in _claims(corpus):

@@ -136,13 +136,16 @@ class SecondPass(Strict):
 
 
 class Review(Strict):
-    """Review state; room for the second pass and the adjudicated outcome."""
+    """Review state. Both passes' verdicts are kept (soft labels); ``Claim.verdict`` is the final one."""
 
     status: Literal["draft", "reviewed"]
     reviewed_on: IsoDate | None
     first_annotator: ShortText
+    first_pass_verdict: Verdict = Field(description="The first annotator's verdict, kept when adjudication changes it.")
     second_pass: SecondPass | None
-    adjudication_note: LongText | None
+    adjudication_note: LongText | None = Field(
+        description="Why the final verdict was chosen where the two passes disagreed; null when they agreed."
+    )
 
 
 class Withdrawal(Strict):
