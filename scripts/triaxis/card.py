@@ -15,6 +15,7 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from triaxis import __version__
+from triaxis.agreement import compute, markdown
 from triaxis.dataset import CONFIGS, FEATURES, FIELD_DOCS
 from triaxis.models import SPLITS, VERDICTS, Article, Claim
 
@@ -126,6 +127,10 @@ split, and new claims never move old ones.
 | split | claims | evidence rows |
 |---|---|---|
 {split_rows}
+
+## Agreement
+
+{markdown(compute(claims))}
 
 ## Structure
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from triaxis.agreement import compute, markdown
 from triaxis.build import write_dataset
 from triaxis.canonical import canonical_text
 from triaxis.models import Article, Claim
@@ -143,6 +145,24 @@ def build_command(
     if summary.withdrawn:
         out.print(f"{summary.withdrawn} withdrawn claim(s) left out")
     out.print(f'load it with: datasets.load_dataset("{summary.out.as_posix()}")  # configs: claims, evidence, articles')
+
+
+@app.command("agreement")
+def agreement_command(
+    records: RecordsOption = Path("records"),
+    output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Agreement between the first and the blind second pass: raw, Cohen's kappa, per label, confusion."""
+    _missing([records])
+    outcome = validate([records], records)
+    if outcome.problems:
+        print(render(outcome.problems, "text", len(outcome.files)))
+        raise typer.Exit(1)
+    figures = compute(_loaded_models(outcome)[1])
+    if output_format is Format.json:
+        print(json.dumps(figures.as_dict(), indent=2))
+    else:
+        out.print(markdown(figures))
 
 
 def main() -> None:
