@@ -14,6 +14,7 @@ from rich.table import Table
 from triaxis.agreement import compute, markdown
 from triaxis.build import write_dataset
 from triaxis.canonical import canonical_text
+from triaxis.groups import fact_groups
 from triaxis.models import Article, Claim
 from triaxis.problems import render
 from triaxis.schema import drifted_schemas, write_schemas
@@ -163,6 +164,40 @@ def agreement_command(
         print(json.dumps(figures.as_dict(), indent=2))
     else:
         out.print(markdown(figures))
+
+
+@app.command("groups")
+def groups_command(
+    records: RecordsOption = Path("records"),
+    disagreeing: Annotated[
+        bool,
+        typer.Option("--disagreeing", help="Only groups whose members differ in verdict or give conflicting versions."),
+    ] = False,
+    output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """List groups of claims (across articles) about the same fact, linked through `related`."""
+    _missing([records])
+    outcome = validate([records], records)
+    if outcome.problems:
+        print(render(outcome.problems, "text", len(outcome.files)))
+        raise typer.Exit(1)
+    groups = fact_groups(_loaded_models(outcome)[1], disagreeing)
+    if output_format is Format.json:
+        print(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
+        return
+    for number, group in enumerate(groups, start=1):
+        flags = [
+            f
+            for f, on in (
+                ("verdicts differ", len(group.verdicts) > 1),
+                ("conflicting versions", group.conflicting_links),
+            )
+            if on
+        ]
+        out.print(f"group {number}: {len(group.members)} claims" + (f" ({', '.join(flags)})" if flags else ""))
+        for claim in group.members:
+            out.print(f"  {claim.id} [{claim.verdict}] {claim.claim}", markup=False)
+    out.print(f"{len(groups)} group(s)")
 
 
 def main() -> None:
