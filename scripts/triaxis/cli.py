@@ -148,18 +148,23 @@ def build_command(
     out.print(f'load it with: datasets.load_dataset("{summary.out.as_posix()}")  # configs: claims, evidence, articles')
 
 
+def _valid_claims(records: Path) -> list[Claim]:
+    """The claims of a records folder, or the located problems and exit 1 if any record is invalid."""
+    _missing([records])
+    outcome = validate([records], records)
+    if outcome.problems:
+        print(render(outcome.problems, "text", len(outcome.files)))
+        raise typer.Exit(1)
+    return _loaded_models(outcome)[1]
+
+
 @app.command("agreement")
 def agreement_command(
     records: RecordsOption = Path("records"),
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Agreement between the first and the blind second pass: raw, Cohen's kappa, per label, confusion."""
-    _missing([records])
-    outcome = validate([records], records)
-    if outcome.problems:
-        print(render(outcome.problems, "text", len(outcome.files)))
-        raise typer.Exit(1)
-    figures = compute(_loaded_models(outcome)[1])
+    figures = compute(_valid_claims(records))
     if output_format is Format.json:
         print(json.dumps(figures.as_dict(), indent=2))
     else:
@@ -176,12 +181,7 @@ def groups_command(
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """List groups of claims (across articles) about the same fact, linked through `related`."""
-    _missing([records])
-    outcome = validate([records], records)
-    if outcome.problems:
-        print(render(outcome.problems, "text", len(outcome.files)))
-        raise typer.Exit(1)
-    groups = fact_groups(_loaded_models(outcome)[1], disagreeing)
+    groups = fact_groups(_valid_claims(records), disagreeing)
     if output_format is Format.json:
         print(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
         return
