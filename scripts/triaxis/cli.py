@@ -1,54 +1,37 @@
-"""The ``triaxis`` command: validate, format, generate schemas and build the dataset."""
+"""The ``triaxis`` command: validate, format, generate schemas and build the dataset.
+
+Further command groups live in their own ``cli_*`` modules and are merged into this app at the end.
+"""
 
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from triaxis.agreement import compute, markdown
 from triaxis.build import write_dataset
 from triaxis.canonical import canonical_text
+from triaxis.cli_common import (
+    Format,
+    RecordsOption,
+    SourcesOption,
+    check_sources,
+    err,
+    loaded_models,
+    out,
+    require_paths,
+    valid_records,
+)
 from triaxis.groups import fact_groups
-from triaxis.models import Article, Claim
 from triaxis.problems import render
 from triaxis.schema import drifted_schemas, write_schemas
-from triaxis.validate import Outcome, validate
+from triaxis.validate import validate
 
 app = typer.Typer(help="Tools for the TriAxis fact-check dataset.", no_args_is_help=True, add_completion=False)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-RecordsOption = Annotated[Path, typer.Option("--records", help="Folder holding articles/ and claims/.")]
-SourcesOption = Annotated[
-    Path | None,
-    typer.Option("--sources", help="Folder with the article texts; enables the quote and fingerprint checks."),
-]
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-def _check_sources(sources: Path | None) -> None:
-    if sources is not None and not sources.is_dir():
-        err.print(f"{sources}: sources folder not found")
-        raise typer.Exit(2)
-
-
-def _missing(paths: list[Path]) -> None:
-    missing = [p for p in paths if not p.exists()]
-    for path in missing:
-        err.print(f"{path}: no such file or folder")
-    if missing:
-        raise typer.Exit(2)
 
 
 @app.command("validate")
@@ -62,8 +45,8 @@ def validate_command(
 ) -> None:
     """Check record files against the schema and every semantic rule; exit 1 on any problem."""
     targets = paths or [records]
-    _missing(targets)
-    _check_sources(sources)
+    require_paths(targets)
+    check_sources(sources)
     outcome = validate(targets, records, sources)
     print(render(outcome.problems, output_format.value, len(outcome.files)))
     raise typer.Exit(1 if outcome.problems else 0)
@@ -84,12 +67,6 @@ def schema_command(
         out.print(f"wrote {path}")
 
 
-def _loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
-    articles = [a.model for a in outcome.corpus.articles if isinstance(a.model, Article)]
-    claims = [c.model for c in outcome.corpus.claims if isinstance(c.model, Claim)]
-    return articles, claims
-
-
 @app.command("fmt")
 def fmt_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the records folder).")] = None,
@@ -98,7 +75,7 @@ def fmt_command(
 ) -> None:
     """Rewrite record files in canonical form (model key order, 2-space indent, NFC, final newline)."""
     targets = paths or [records]
-    _missing(targets)
+    require_paths(targets)
     outcome = validate(targets, records)
     loaded = {item.file.display: item for item in outcome.corpus.articles + outcome.corpus.claims}
     changed = 0
@@ -127,14 +104,14 @@ def build_command(
     sources: SourcesOption = None,
 ) -> None:
     """Validate, then write the Hugging Face dataset folder (parquet + card) that load_dataset reads offline."""
-    _missing([records])
-    _check_sources(sources)
+    require_paths([records])
+    check_sources(sources)
     outcome = validate([records], records, sources)
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
-    articles, claims = _loaded_models(outcome)
+    articles, claims = loaded_models(outcome)
     summary = write_dataset(articles, claims, output)
     table = Table(title=f"TriAxis dataset in {summary.out}")
     table.add_column("config")
@@ -148,23 +125,13 @@ def build_command(
     out.print(f'load it with: datasets.load_dataset("{summary.out.as_posix()}")  # configs: claims, evidence, articles')
 
 
-def _valid_claims(records: Path) -> list[Claim]:
-    """The claims of a records folder, or the located problems and exit 1 if any record is invalid."""
-    _missing([records])
-    outcome = validate([records], records)
-    if outcome.problems:
-        print(render(outcome.problems, "text", len(outcome.files)))
-        raise typer.Exit(1)
-    return _loaded_models(outcome)[1]
-
-
 @app.command("agreement")
 def agreement_command(
     records: RecordsOption = Path("records"),
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Agreement between the first and the blind second pass: raw, Cohen's kappa, per label, confusion."""
-    figures = compute(_valid_claims(records))
+    figures = compute(valid_records(records)[1])
     if output_format is Format.json:
         print(json.dumps(figures.as_dict(), indent=2))
     else:
@@ -181,7 +148,7 @@ def groups_command(
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """List groups of claims (across articles) about the same fact, linked through `related`."""
-    groups = fact_groups(_valid_claims(records), disagreeing)
+    groups = fact_groups(valid_records(records)[1], disagreeing)
     if output_format is Format.json:
         print(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))
         return
@@ -198,6 +165,17 @@ def groups_command(
         for claim in group.members:
             out.print(f"  {claim.id} [{claim.verdict}] {claim.claim}", markup=False)
     out.print(f"{len(groups)} group(s)")
+
+
+def _merge_command_groups() -> None:
+    """Commands defined in the other ``cli_*`` modules appear at the top level of ``triaxis``."""
+    from triaxis import cli_contribute, cli_evaluate, cli_release
+
+    for module in (cli_release, cli_contribute, cli_evaluate):
+        app.add_typer(module.app)
+
+
+_merge_command_groups()
 
 
 def main() -> None:

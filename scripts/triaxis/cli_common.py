@@ -1,0 +1,66 @@
+"""What every ``triaxis`` command module shares: consoles, common options and record loading.
+
+Kept apart from ``cli.py`` so that each group of commands can live in a module of its own.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from triaxis.models import Article, Claim
+from triaxis.problems import render
+from triaxis.validate import Outcome, validate
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+RecordsOption = Annotated[Path, typer.Option("--records", help="Folder holding articles/ and claims/.")]
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option("--sources", help="Folder with the article texts; enables the quote and fingerprint checks."),
+]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def check_sources(sources: Path | None) -> None:
+    """Exit 2 with a one-line message when --sources names no folder."""
+    if sources is not None and not sources.is_dir():
+        err.print(f"{sources}: sources folder not found")
+        raise typer.Exit(2)
+
+
+def require_paths(paths: list[Path]) -> None:
+    """Exit 2 naming every path that does not exist, rather than failing later with a traceback."""
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        err.print(f"{path}: no such file or folder")
+    if missing:
+        raise typer.Exit(2)
+
+
+def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
+    """The articles and claims that parsed and fit the schema."""
+    articles = [a.model for a in outcome.corpus.articles if isinstance(a.model, Article)]
+    claims = [c.model for c in outcome.corpus.claims if isinstance(c.model, Claim)]
+    return articles, claims
+
+
+def valid_records(records: Path, sources: Path | None = None) -> tuple[list[Article], list[Claim]]:
+    """All records of a folder, or the located problems and exit 1 if any record is invalid."""
+    require_paths([records])
+    check_sources(sources)
+    outcome = validate([records], records, sources)
+    if outcome.problems:
+        print(render(outcome.problems, "text", len(outcome.files)))
+        raise typer.Exit(1)
+    return loaded_models(outcome)
