@@ -27,7 +27,7 @@ from triaxis.cli_common import (
     valid_records,
 )
 from triaxis.groups import fact_groups
-from triaxis.problems import render
+from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
 from triaxis.validate import validate
 
@@ -43,13 +43,13 @@ def validate_command(
     sources: SourcesOption = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, json, or github annotations.")] = Format.text,
 ) -> None:
-    """Check record files against the schema and every semantic rule; exit 1 on any problem."""
+    """Check record files against the schema and every semantic rule; exit 1 on any error (warnings do not fail)."""
     targets = paths or [records]
     require_paths(targets)
     check_sources(sources)
     outcome = validate(targets, records, sources)
     print(render(outcome.problems, output_format.value, len(outcome.files)))
-    raise typer.Exit(1 if outcome.problems else 0)
+    raise typer.Exit(1 if errors(outcome.problems) else 0)
 
 
 @app.command("schema")
