@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
-from datasets import ClassLabel, Value, load_dataset
+from datasets import ClassLabel, Dataset, Value, load_dataset
 from typer.testing import CliRunner
 
 from conftest import REPO, VALID
-from triaxis.build import write_dataset
+from triaxis import build
+from triaxis.build import MANIFEST, write_dataset
 from triaxis.cli import app
-from triaxis.dataset import FEATURES
+from triaxis.dataset import FEATURES, arrow_table, rows_by_split
 from triaxis.models import VERDICTS, Article, Claim
 
 runner = CliRunner()
@@ -96,16 +98,19 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     write_dataset(articles, claims, tmp_path / "one")
     write_dataset(articles, claims, tmp_path / "two")
     assert _digest(tmp_path / "one") == _digest(tmp_path / "two")
+    assert (tmp_path / "one" / MANIFEST).is_file()
 
 
 def test_withdrawn_claims_are_left_out(tmp_path: Path) -> None:
     articles, claims = _models(VALID / "records")
+    claims = sorted(claims, key=lambda c: c.id)
     retired = claims[0].model_copy(
         update={"withdrawn": {"on": "2026-11-02", "reason": "Duplicate.", "replaced_by": None}}
     )
-    summary = write_dataset(articles, [retired, *claims[1:]], tmp_path)
+    summary = write_dataset(articles, [retired, *claims[1:]], tmp_path / "out", include_drafts=True)
     assert summary.withdrawn == 1
     assert sum(summary.counts["claims"].values()) == len(claims) - 1
+    assert "1 withdrawn claim(s) are left out" in (tmp_path / "out/README.md").read_text()
 
 
 def test_build_refuses_invalid_records(records: Path, tmp_path: Path) -> None:
@@ -114,3 +119,97 @@ def test_build_refuses_invalid_records(records: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "TX108" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def _draft_ids(claims: list[Claim]) -> set[str]:
+    return {c.id for c in claims if c.review.status == "draft"}
+
+
+def test_drafts_are_left_out_unless_asked_for(tmp_path: Path) -> None:
+    articles, claims = _models(VALID / "records")
+    drafts = _draft_ids(claims)
+    assert drafts, "the fixture records hold a draft claim"
+    default = write_dataset(articles, claims, tmp_path / "default")
+    ids = set(pq.read_table(tmp_path / "default/claims/test.parquet", columns=["id"])["id"].to_pylist())
+    assert default.drafts_left_out == len(drafts) and not ids & drafts
+    assert f"{len(drafts)} draft claim(s) not yet reviewed are left out" in (tmp_path / "default/README.md").read_text()
+    included = write_dataset(articles, claims, tmp_path / "all", include_drafts=True)
+    ids = set(pq.read_table(tmp_path / "all/claims/test.parquet", columns=["id"])["id"].to_pylist())
+    assert included.drafts_left_out == 0 and included.drafts_included == len(drafts) and drafts <= ids
+    assert "draft claim(s) not yet reviewed are included" in (tmp_path / "all/README.md").read_text()
+
+
+def test_build_command_reports_drafts(records: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "--records", str(records), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "1 draft claim(s) left out (add --include-drafts to publish them)" in result.output
+    result = runner.invoke(
+        app, ["build", "--records", str(records), "--out", str(tmp_path / "out"), "--include-drafts"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 draft claim(s) included" in result.output
+    assert len(load_dataset(str(tmp_path / "out"), "claims", split="test")) == 3
+
+
+def test_manifest_lists_every_file_with_its_sha256(built: Path) -> None:
+    listed = dict(reversed(line.split("  ", 1)) for line in (built / MANIFEST).read_text().splitlines())
+    files = _digest(built)
+    del files[MANIFEST]
+    assert listed == files
+    assert {"README.md", "croissant.json", "claims/train.parquet"} <= listed.keys()
+    assert any(name.startswith("images/") and name.endswith(".png") for name in listed)
+
+
+def test_identical_input_gives_identical_bytes_including_charts(tmp_path: Path) -> None:
+    articles, claims = _models(VALID / "records")
+    write_dataset(articles, claims, tmp_path / "one", include_drafts=True)
+    write_dataset(articles, list(reversed(claims)), tmp_path / "two", include_drafts=True)
+    one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
+    assert any(name.endswith(".png") for name in one) and "croissant.json" in one
+    assert one == two
+
+
+def test_interrupted_build_leaves_the_previous_one_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles, claims = _models(VALID / "records")
+    out = tmp_path / "build" / "dataset"
+    write_dataset(articles, claims, out)
+    before = _digest(out)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(build, "write_croissant", fail)  # after the parquet files and the card are written
+    changed = [c.model_copy(update={"claim": c.claim + " Changed."}) for c in claims]
+    with pytest.raises(RuntimeError, match="interrupted"):
+        write_dataset(articles, changed, out)
+    assert _digest(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["dataset"]
+
+
+def test_interrupted_first_build_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles, claims = _models(VALID / "records")
+    monkeypatch.setattr(build, "write_manifest", lambda folder: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        write_dataset(articles, claims, tmp_path / "dataset")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_that_is_not_a_build_is_refused(records: Path, tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("keep me")
+    for target in (tmp_path / "notes", records, records.parent):
+        result = runner.invoke(app, ["build", "--records", str(records), "--out", str(target)])
+        assert result.exit_code == 1, result.output
+        assert "build stopped:" in result.output and "Traceback" not in result.output
+    assert (tmp_path / "notes" / "todo.txt").read_text() == "keep me"
+    assert len(list((records / "claims").rglob("*.json"))) == 3
+
+
+def test_arrow_tables_equal_what_datasets_would_make() -> None:
+    articles, claims = _models(REPO / "records")
+    for config, splits in rows_by_split(articles, claims).items():
+        for rows in splits.values():
+            fast = arrow_table(rows, FEATURES[config])
+            reference = Dataset.from_list(rows, features=FEATURES[config]).data.table
+            assert fast.schema == reference.schema
+            assert fast.equals(reference)

@@ -1,19 +1,58 @@
-"""Writing the dataset folder: parquet files per config and split, and the card.
+"""Writing the dataset folder: parquet files per config and split, charts, card, Croissant metadata, manifest.
 
-The output depends only on the records, so identical input gives byte-identical files.
+The output depends only on the records and the project files, so identical input gives
+byte-identical files. It is written into a temporary folder beside the target and swapped in
+only when complete: an interrupted build leaves the previous one as it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from datasets import Dataset
+from datasets import Dataset, DatasetInfo
 from datasets.utils.logging import disable_progress_bar
 
-from triaxis.card import render_card
-from triaxis.dataset import FEATURES, rows_by_split
+from triaxis import baselines, stats
+from triaxis.card import CardInputs, render_card
+from triaxis.croissant import write_croissant
+from triaxis.dataset import FEATURES, arrow_table, rows_by_split
 from triaxis.models import Article, Claim
+
+MANIFEST = "MANIFEST.sha256"
+IMAGES = "images"
+
+
+class BuildError(Exception):
+    """The build cannot write where it was asked to; the message names the folder."""
+
+
+def check_output(out: Path, records: Path | None) -> None:
+    """Refuse an output folder whose replacement would destroy something that is not a build."""
+    target = out.resolve()
+    if records is not None and (target == records.resolve() or target in records.resolve().parents):
+        raise BuildError(f"{out}: the output folder would replace the records; choose another --out")
+    if target.exists() and not target.is_dir():
+        raise BuildError(f"{out}: exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()):
+        looks_built = (target / MANIFEST).is_file() or (
+            (target / "README.md").is_file() and (target / "claims").is_dir()
+        )
+        if not looks_built:
+            raise BuildError(f"{out}: not empty and not a previous build; choose an empty or new --out")
+
+
+@dataclass
+class Selection:
+    """The claims a build publishes, and what it left out."""
+
+    claims: list[Claim]
+    drafts_left_out: int = 0
+    drafts_included: int = 0
+    withdrawn: int = 0
 
 
 @dataclass
@@ -21,21 +60,128 @@ class BuildSummary:
     out: Path
     counts: dict[str, dict[str, int]]
     withdrawn: int
+    drafts_left_out: int = 0
+    drafts_included: int = 0
+    croissant: Path | None = None
+    files: list[str] = field(default_factory=list)
 
 
-def write_dataset(articles: list[Article], claims: list[Claim], out: Path) -> BuildSummary:
-    """Write every config's parquet files and README.md into ``out``."""
-    disable_progress_bar()
-    tables = rows_by_split(articles, claims)
-    out.mkdir(parents=True, exist_ok=True)
+def select_claims(claims: list[Claim], include_drafts: bool = False) -> Selection:
+    """Withdrawn claims are always dropped; drafts only when not asked for."""
+    live = [c for c in claims if c.withdrawn is None]
+    drafts = [c for c in live if c.review.status == "draft"]
+    kept = live if include_drafts else [c for c in live if c.review.status != "draft"]
+    return Selection(
+        claims=kept,
+        drafts_left_out=0 if include_drafts else len(drafts),
+        drafts_included=len(drafts) if include_drafts else 0,
+        withdrawn=len(claims) - len(live),
+    )
+
+
+def write_parquet(rows: list[dict], config: str, path: Path) -> int:
+    """Parquet written by datasets' own writer, from an Arrow table built directly for speed.
+
+    Returns the table's size in memory, which the card declares as the split's ``num_bytes``.
+    """
+    features = FEATURES[config]
+    table = arrow_table(rows, features)
+    Dataset(table, info=DatasetInfo(features=features)).to_parquet(str(path))
+    return table.nbytes
+
+
+def write_manifest(folder: Path) -> list[str]:
+    """SHA-256 of every file, in ``sha256sum`` format so ``sha256sum -c MANIFEST.sha256`` checks a copy."""
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    lines = [f"{hashlib.sha256((folder / name).read_bytes()).hexdigest()}  {name}" for name in files]
+    (folder / MANIFEST).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return [*files, MANIFEST]
+
+
+def _staging_folder(out: Path) -> Path:
+    """A fresh folder beside ``out``, on the same file system so the final rename is atomic."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    staging.mkdir()
+    return staging
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the finished ``staging`` folder; the old build is removed only afterwards."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = out.parent / f".{out.name}.old-{os.getpid()}"
+    shutil.rmtree(retired, ignore_errors=True)
+    out.rename(retired)
+    staging.rename(out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _fill(
+    staging: Path, articles: list[Article], selection: Selection, records: Path | None
+) -> tuple[dict[str, dict[str, int]], Path | None]:
+    tables = rows_by_split(articles, selection.claims)
     counts: dict[str, dict[str, int]] = {}
+    split_bytes: dict[str, dict[str, int]] = {}
     for config, splits in tables.items():
-        (out / config).mkdir(exist_ok=True)
-        for stale in (out / config).glob("*.parquet"):
-            if stale.stem not in splits:
-                stale.unlink()
+        (staging / config).mkdir()
         for split, rows in splits.items():
-            Dataset.from_list(rows, features=FEATURES[config]).to_parquet(str(out / config / f"{split}.parquet"))
+            split_bytes.setdefault(config, {})[split] = write_parquet(
+                rows, config, staging / config / f"{split}.parquet"
+            )
             counts.setdefault(config, {})[split] = len(rows)
-    (out / "README.md").write_text(render_card(articles, claims, tables), encoding="utf-8")
-    return BuildSummary(out=out, counts=counts, withdrawn=sum(1 for c in claims if c.withdrawn))
+    download_bytes = {config: sum(p.stat().st_size for p in (staging / config).glob("*.parquet")) for config in tables}
+    charts = stats.write_charts(articles, selection.claims, staging / IMAGES)
+    inputs = CardInputs.read(
+        records,
+        counts=counts,
+        split_bytes=split_bytes,
+        download_bytes=download_bytes,
+        charts=[p.relative_to(staging).as_posix() for p in charts],
+        drafts_left_out=selection.drafts_left_out,
+        drafts_included=selection.drafts_included,
+        withdrawn=selection.withdrawn,
+        stats_markdown=stats.card_markdown(articles, selection.claims),
+        baselines_markdown=baselines.card_markdown(selection.claims),
+    )
+    (staging / "README.md").write_text(render_card(articles, selection.claims, inputs), encoding="utf-8")
+    croissant = write_croissant(staging, inputs.citation, inputs.repo_id)
+    return counts, croissant
+
+
+def write_dataset(
+    articles: list[Article],
+    claims: list[Claim],
+    out: Path,
+    *,
+    records: Path | None = None,
+    include_drafts: bool = False,
+) -> BuildSummary:
+    """Write every config's parquet files, charts, README.md, croissant.json and the manifest into ``out``.
+
+    ``records`` is the records folder the claims came from; the guidelines and changelog beside the
+    claims, and the CITATION.cff and pyproject.toml beside that folder, feed the card.
+    """
+    check_output(out, records)
+    disable_progress_bar()
+    selection = select_claims(claims, include_drafts)
+    staging = _staging_folder(out)
+    try:
+        counts, croissant = _fill(staging, articles, selection, records)
+        files = write_manifest(staging)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildSummary(
+        out=out,
+        counts=counts,
+        withdrawn=selection.withdrawn,
+        drafts_left_out=selection.drafts_left_out,
+        drafts_included=selection.drafts_included,
+        croissant=out / croissant.name if croissant else None,
+        files=files,
+    )

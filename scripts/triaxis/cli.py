@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from triaxis.agreement import compute, markdown
-from triaxis.build import write_dataset
+from triaxis.build import MANIFEST, BuildError, write_dataset
 from triaxis.canonical import canonical_text
 from triaxis.cli_common import (
     Format,
@@ -26,6 +26,7 @@ from triaxis.cli_common import (
     require_paths,
     valid_records,
 )
+from triaxis.croissant import CroissantError
 from triaxis.groups import fact_groups
 from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
@@ -102,17 +103,31 @@ def build_command(
     output: Annotated[Path, typer.Option("--out", help="Dataset folder to write.")] = Path("build/dataset"),
     records: RecordsOption = Path("records"),
     sources: SourcesOption = None,
+    include_drafts: Annotated[
+        bool, typer.Option("--include-drafts", help="Also publish claims whose review is still a draft.")
+    ] = False,
 ) -> None:
-    """Validate, then write the Hugging Face dataset folder (parquet + card) that load_dataset reads offline."""
+    """Validate, then write the Hugging Face dataset folder (parquet, card, charts, croissant.json, manifest).
+
+    The folder is replaced only when the new build is complete; load_dataset reads it offline.
+    """
     require_paths([records])
     check_sources(sources)
     outcome = validate([records], records, sources)
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
+    if errors(outcome.problems):
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
     articles, claims = loaded_models(outcome)
-    summary = write_dataset(articles, claims, output)
+    try:
+        summary = write_dataset(articles, claims, output, records=records, include_drafts=include_drafts)
+    except (BuildError, CroissantError) as exc:
+        err.print(f"build stopped: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"build stopped: {exc.filename or output}: {exc.strerror}", markup=False)
+        raise typer.Exit(1) from None
     table = Table(title=f"TriAxis dataset in {summary.out}")
     table.add_column("config")
     for split in ("train", "validation", "test"):
@@ -120,8 +135,15 @@ def build_command(
     for config, counts in summary.counts.items():
         table.add_row(config, *(str(counts.get(s, "")) for s in ("train", "validation", "test")))
     out.print(table)
+    if summary.drafts_left_out:
+        out.print(f"{summary.drafts_left_out} draft claim(s) left out (add --include-drafts to publish them)")
+    if summary.drafts_included:
+        out.print(f"{summary.drafts_included} draft claim(s) included")
     if summary.withdrawn:
         out.print(f"{summary.withdrawn} withdrawn claim(s) left out")
+    if summary.croissant is None:
+        out.print("croissant.json not written: install the croissant extra (pip install 'triaxis[croissant]')")
+    out.print(f"{len(summary.files)} files, SHA-256 of each in {summary.out / MANIFEST}")
     out.print(f'load it with: datasets.load_dataset("{summary.out.as_posix()}")  # configs: claims, evidence, articles')
 
 
