@@ -16,17 +16,29 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1.0.0"
 
 SchemaVersion = Literal["1.0.0"]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-ClaimId = Annotated[
-    str,
-    Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*-c[0-9]{3,}$", max_length=90),
-]
-IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
-PartialIsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")]
-HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)]
+
+# Patterns use only explicit character ranges and anchors, so that every regex engine that
+# reads the schema (ECMA-262 in editors, Rust in jsonschema-rs and pydantic, Python) agrees.
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CLAIM_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*-c[0-9]{3,}$"
+ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PARTIAL_DATE_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+# No whitespace, control or invisible separator characters (spelled out: ``\s`` differs between engines).
+URL_PATTERN = r"^https?://[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+$"
+COUNTRY_PATTERN = r"^[A-Z]{3}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Z]{2})?$"
+# Article texts are tens of thousands of code points; no offset or length can come near this.
+MAX_TEXT_LENGTH = 10_000_000
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+ClaimId = Annotated[str, Field(pattern=CLAIM_ID_PATTERN, max_length=90)]
+IsoDate = Annotated[str, Field(pattern=ISO_DATE_PATTERN, max_length=10)]
+PartialIsoDate = Annotated[str, Field(pattern=PARTIAL_DATE_PATTERN, max_length=10)]
+HttpUrl = Annotated[str, Field(pattern=URL_PATTERN, max_length=2000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=500)]
 LongText = Annotated[str, Field(min_length=1, max_length=4000)]
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+CountryCode = Annotated[str, Field(pattern=COUNTRY_PATTERN, max_length=3)]
 
 Precision = Literal["day", "month", "year"]
 Verdict = Literal["supported", "refuted", "misleading", "not_enough_evidence"]
@@ -67,8 +79,8 @@ class SourceFile(Strict):
     """Identifies an article text that is not redistributed, so anyone holding it can prove it is the same."""
 
     name: ShortText
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-    length: Annotated[int, Field(ge=0, description="Length of the text in Unicode code points.")]
+    sha256: Annotated[str, Field(pattern=SHA256_PATTERN, max_length=64)]
+    length: Annotated[int, Field(ge=0, le=MAX_TEXT_LENGTH, description="Length of the text in Unicode code points.")]
 
 
 class Article(Strict):
@@ -87,7 +99,7 @@ class Article(Strict):
     )
     published: EstablishedDate
     genre: Literal["news_report", "explainer", "op_ed", "analysis", "blog_post_with_comments"]
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z]{2})?$")]
+    language: Annotated[str, Field(pattern=LANGUAGE_PATTERN, max_length=6)]
     source_file: SourceFile
     notes: LongText = Field(description="What is site chrome, what is in scope, and anything odd about the page.")
     modified: IsoDate
@@ -96,8 +108,8 @@ class Article(Strict):
 class Span(Strict):
     """Character offsets in Unicode code points, end exclusive: ``text[start:end] == quote``."""
 
-    start: Annotated[int, Field(ge=0)]
-    end: Annotated[int, Field(ge=1)]
+    start: Annotated[int, Field(ge=0, le=MAX_TEXT_LENGTH)]
+    end: Annotated[int, Field(ge=1, le=MAX_TEXT_LENGTH)]
 
 
 class Claimant(Strict):
