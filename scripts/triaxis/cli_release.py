@@ -9,8 +9,21 @@ from typing import Annotated
 
 import typer
 
-from triaxis.cli_common import RecordsOption, err
+from triaxis import __version__
+from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_models, out, require_paths
 from triaxis.diff import DiffError, compare, render_changelog, render_text, snapshots
+from triaxis.problems import errors, render
+from triaxis.publish import (
+    PublishError,
+    built_release,
+    check_repo_id,
+    check_version,
+    masked,
+    project_settings,
+    resolve_token,
+    upload,
+)
+from triaxis.validate import validate
 
 app = typer.Typer()
 
@@ -52,3 +65,50 @@ def diff_command(
     for problem in old.problems + new.problems:
         err.print(problem, markup=False)
     raise typer.Exit(1 if diff.claims_removed or diff.articles_removed or old.problems or new.problems else 0)
+
+
+@app.command("publish")
+def publish_command(
+    repo_id: Annotated[
+        str | None,
+        typer.Option(
+            "--repo-id", metavar="ORG/NAME", help="Hub dataset repository (default: [tool.triaxis] hub-repo-id)."
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Build and list what would be uploaded; contact nothing.")
+    ] = False,
+    private: Annotated[bool, typer.Option("--private", help="Create the repository as private.")] = False,
+    records: RecordsOption = Path("records"),
+    sources: SourcesOption = None,
+) -> None:
+    """Release the dataset on the Hugging Face Hub: validate, build, check it loads, upload in one commit, tag v<version>.
+
+    The token comes from HF_TOKEN or the stored login (`hf auth login`) and is never printed.
+    """
+    token: str | None = None
+    try:
+        require_paths([records])
+        check_sources(sources)
+        settings = project_settings(records)
+        repo = check_repo_id(repo_id or settings.get("hub-repo-id"))
+        check_version(__version__, settings.get("version"), records)
+        if not dry_run:
+            token = resolve_token()
+        outcome = validate([records], records, sources)
+        if errors(outcome.problems):
+            print(render(outcome.problems, "text", len(outcome.files)))
+            err.print("publish stopped: fix the problems above first")
+            raise typer.Exit(1)
+        articles, claims = loaded_models(outcome)
+        with built_release(articles, claims, records, repo, __version__, private) as release:
+            if dry_run:
+                print(release.describe())
+                print("dry run: nothing was sent")
+                return
+            out.print(f"uploading {len(release.files)} files to {repo} ...", markup=False)
+            commit = upload(release, token or "")
+        out.print(f"released {release.tag}: https://huggingface.co/datasets/{repo} at commit {commit}", markup=False)
+    except PublishError as exc:
+        err.print(masked(str(exc), token), markup=False)
+        raise typer.Exit(exc.exit_code) from None
