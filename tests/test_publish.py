@@ -389,6 +389,11 @@ def test_default_repository_comes_from_pyproject(client: Hub, records: Path) -> 
     result = runner.invoke(app, ["publish", "--records", str(records), "--dry-run"])
     assert result.exit_code == 2
     assert "--repo-id" in result.stderr
+    mismatch = publish(records, "--dry-run")  # pyproject.toml raised or lowered without reinstalling
+    assert mismatch.exit_code == 1
+    assert mismatch.stderr.strip() == (
+        f"pyproject.toml declares 0.0.1 but the installed package is {__version__}; reinstall it (pip install -e .)"
+    )
 
 
 def test_release_through_hf_endpoint_in_a_fresh_process(hub: Hub, records: Path, tmp_path: Path) -> None:
