@@ -1,13 +1,202 @@
-"""Reference baselines for the claim-verification task, shared by ``triaxis baselines`` and the card.
+"""Reference baselines for claim verification, shared by ``triaxis baselines`` and the dataset card.
 
-Placeholder contract (filled in by the baselines work): the card calls ``card_markdown``.
+Two baselines bound what a real system must beat: the majority verdict of the training split, and
+a claim-only classifier (TF-IDF of the restated claim, logistic regression) that never sees any
+evidence. If reading the claim alone scores well above the majority class, the verdict leaks through
+the wording (annotation artefacts), and the card says so.
+
+The builds must be byte-identical, so everything here is deterministic: no random state is drawn,
+and the training subsample for very large datasets is chosen by the SHA-256 of claim ids.
 """
 
 from __future__ import annotations
 
-from triaxis.models import Claim
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from triaxis.evaluate import score
+from triaxis.labels import scored_claims
+from triaxis.models import SPLITS, VERDICTS, Claim
+
+C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)
+"""Inverse regularisation strengths tried; the best validation macro-F1 wins, ties to the smaller C."""
+MAX_TRAINING_CLAIMS = 5_000
+"""Above this many training claims, the classifier is trained on the ones whose id hashes lowest."""
+LEAKAGE_MARGIN = 0.15
+"""Test macro-F1 of the claim-only baseline above majority by more than this triggers the warning."""
+
+
+@dataclass(frozen=True)
+class SplitScore:
+    claims: int
+    accuracy: float
+    macro_f1: float
+
+
+@dataclass
+class Baseline:
+    name: str
+    description: str
+    scores: dict[str, SplitScore] = field(default_factory=dict)
+    note: str | None = None
+
+
+@dataclass
+class Baselines:
+    majority: Baseline
+    claim_only: Baseline
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            b.name: {
+                "description": b.description,
+                "note": b.note,
+                "scores": {
+                    split: {"claims": s.claims, "accuracy": round(s.accuracy, 4), "macro_f1": round(s.macro_f1, 4)}
+                    for split, s in b.scores.items()
+                },
+            }
+            for b in (self.majority, self.claim_only)
+        }
+
+    def leakage_gap(self) -> float | None:
+        """Test macro-F1 of the claim-only baseline minus that of the majority class, if both exist."""
+        ours, theirs = self.claim_only.scores.get("test"), self.majority.scores.get("test")
+        return None if ours is None or theirs is None else ours.macro_f1 - theirs.macro_f1
+
+
+def _id_hash(claim: Claim) -> str:
+    return hashlib.sha256(claim.id.encode("utf-8")).hexdigest()
+
+
+def _split_scores(by_split: dict[str, list[Claim]], predict: Any) -> dict[str, SplitScore]:
+    scores: dict[str, SplitScore] = {}
+    for split, claims in by_split.items():
+        if not claims:
+            continue
+        gold = [c.verdict for c in claims]
+        figures = score(gold, list(predict(claims)), VERDICTS)
+        scores[split] = SplitScore(len(claims), figures.accuracy, figures.macro_f1)
+    return scores
+
+
+def _majority(by_split: dict[str, list[Claim]]) -> Baseline:
+    baseline = Baseline("majority", "the most frequent verdict of the training split, for every claim")
+    counts = Counter(c.verdict for c in by_split["train"])
+    if not counts:
+        baseline.note = "not computed: the training split is empty"
+        return baseline
+    top = max(VERDICTS, key=lambda v: (counts[v], -VERDICTS.index(v)))
+    baseline.description += f" (`{top}`)"
+    baseline.scores = _split_scores(by_split, lambda claims: [top] * len(claims))
+    return baseline
+
+
+def _claim_only(by_split: dict[str, list[Claim]]) -> Baseline:
+    baseline = Baseline(
+        "claim_only",
+        "TF-IDF of the restated claim (words and word pairs) and logistic regression with balanced class "
+        "weights, trained on train with C chosen on validation macro-F1; no evidence is seen",
+    )
+    train = sorted(by_split["train"], key=_id_hash)[:MAX_TRAINING_CLAIMS]
+    if len({c.verdict for c in train}) < 2:
+        baseline.note = "not computed: the training split has fewer than two verdicts"
+        return baseline
+    notes = []
+    if len(by_split["train"]) > len(train):
+        notes.append(
+            f"trained on the {len(train)} training claims whose ids hash lowest (SHA-256); its train score is on those"
+        )
+    # The vocabulary and weights come from the training claims only; each split is vectorized once.
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, max_features=20_000)
+    features = {"train": vectorizer.fit_transform([c.claim for c in train])}
+    gold = {"train": [c.verdict for c in train]}
+    for split in ("validation", "test"):
+        if by_split[split]:
+            features[split] = vectorizer.transform([c.claim for c in by_split[split]])
+            gold[split] = [c.verdict for c in by_split[split]]
+
+    def fitted(c: float) -> LogisticRegression:
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=0)
+        return model.fit(features["train"], gold["train"])
+
+    if "validation" in features:
+        tuned = {
+            c: score(gold["validation"], fitted(c).predict(features["validation"]), VERDICTS).macro_f1 for c in C_GRID
+        }
+        best = max(C_GRID, key=lambda c: (tuned[c], -c))
+    else:
+        best = 1.0
+        notes.append("no validation split, so C was not tuned")
+    notes.insert(0, f"C = {best:g}")
+    model = fitted(best)
+    for split, matrix in features.items():
+        figures = score(gold[split], model.predict(matrix), VERDICTS)
+        baseline.scores[split] = SplitScore(len(gold[split]), figures.accuracy, figures.macro_f1)
+    baseline.scores = {split: baseline.scores[split] for split in SPLITS if split in baseline.scores}
+    baseline.note = "; ".join(notes)
+    return baseline
+
+
+def run(claims: list[Claim]) -> Baselines:
+    """Both baselines on the scored claims, in native labels, per split."""
+    by_split: dict[str, list[Claim]] = {split: [] for split in SPLITS}
+    for claim in scored_claims(claims):
+        by_split[claim.split].append(claim)
+    # One BLAS thread: on a shared machine extra threads slow these small fits tenfold, and a
+    # single thread sums in a fixed order, which keeps the figures identical from run to run.
+    with threadpool_limits(limits=1):
+        return Baselines(_majority(by_split), _claim_only(by_split))
+
+
+def split_cell(scores: dict[str, SplitScore], split: str) -> str:
+    s = scores.get(split)
+    return "–" if s is None else f"{s.accuracy:.3f} / {s.macro_f1:.3f}"
+
+
+def leakage_sentence(baselines: Baselines) -> str:
+    gap = baselines.leakage_gap()
+    if gap is None:
+        return "The leakage check (claim-only against majority on test) could not be made."
+    if gap > LEAKAGE_MARGIN:
+        return (
+            f"**Warning:** the claim-only baseline beats the majority class on test by {gap:.3f} macro-F1 without "
+            "seeing any evidence. The verdict may leak through the wording of the claims (annotation artefacts); "
+            "compare systems against this baseline, not only against the majority class."
+        )
+    return (
+        f"The claim-only baseline is {gap:+.3f} macro-F1 from the majority class on test (a warning is given above "
+        f"{LEAKAGE_MARGIN:.2f}), so the wording of a claim alone does not give its verdict away; the splits are "
+        "small, so these figures are rough."
+    )
 
 
 def card_markdown(claims: list[Claim]) -> str:
-    """Markdown section with baseline scores for the card (empty until implemented)."""
-    return ""
+    """Markdown for the card: what each baseline is, a table of accuracy / macro-F1 per split, the leakage check.
+
+    It carries no heading of its own, so the card places it under its own.
+    """
+    baselines = run(claims)
+    header = "| baseline | " + " | ".join(SPLITS) + " |\n|---|" + "---|" * len(SPLITS)
+    rows = [
+        f"| `{b.name}` | " + " | ".join(split_cell(b.scores, s) for s in SPLITS) + " |"
+        for b in baselines_list(baselines)
+    ]
+    described = "\n".join(
+        f"- `{b.name}`: {b.description}" + (f" ({b.note})" if b.note else "") + "." for b in baselines_list(baselines)
+    )
+    return (
+        "Accuracy / macro-F1 over the four verdicts, computed by `triaxis baselines` with the official scorer "
+        "(reviewed, non-withdrawn claims).\n\n"
+        f"{header}\n" + "\n".join(rows) + f"\n\n{described}\n\n{leakage_sentence(baselines)}\n"
+    )
+
+
+def baselines_list(baselines: Baselines) -> list[Baseline]:
+    return [baselines.majority, baselines.claim_only]
