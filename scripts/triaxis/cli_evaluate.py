@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from triaxis import baselines as baseline_runs
-from triaxis.cli_common import RecordsOption, err, out, require_paths, valid_records
+from triaxis.cli_common import RecordsOption, err, out, valid_records
 from triaxis.evaluate import Report, evaluate, gold_for, read_predictions
 from triaxis.export import select, write_claimreview, write_jsonl
 from triaxis.labels import LabelSpace
@@ -75,14 +75,14 @@ def _print_report(report: Report) -> None:
     out.print(f"accuracy {scores.accuracy:.4f}   macro-F1 {scores.macro_f1:.4f}")
     per_label = Table(title="Per label")
     for column in ("label", "precision", "recall", "F1", "support"):
-        per_label.add_column(column, justify="left" if column == "label" else "right")
+        per_label.add_column(column, justify="left" if column == "label" else "right", overflow="fold")
     for label, fig in scores.per_label.items():
         per_label.add_row(Text(label), *(_figure(fig[k]) for k in ("precision", "recall", "f1", "support")))
     out.print(per_label)
     confusion = Table(title="Confusion (rows: gold, columns: predicted)")
-    confusion.add_column("gold")
+    confusion.add_column("gold", overflow="fold")
     for label in scores.confusion_predicted:
-        confusion.add_column(Text(label), justify="right")
+        confusion.add_column(Text(label), justify="right", overflow="fold")
     for label, row in zip(scores.confusion_labels, scores.confusion, strict=True):
         confusion.add_row(Text(label), *(str(n) for n in row))
     out.print(confusion)
@@ -215,7 +215,6 @@ def stats_command(
     top: Annotated[int, typer.Option("--top", min=1, help="How many evidence publishers to list.")] = 10,
 ) -> None:
     """Tables of claims per article, verdict × article, claim types, evidence per claim, publishers and splits."""
-    require_paths([records])
     articles, claims = valid_records(records)
     for stat in tables(articles, claims, top):
         table = Table(title=stat.title)
