@@ -441,3 +441,6 @@ def text_clean(corpus: Corpus) -> Iterator[Problem]:
                 yield item.file.problem(pointer(*path), "TX252", "contains a control character")
             elif not unicodedata.is_normalized("NFC", value):
                 yield item.file.problem(pointer(*path), "TX252", "text is not in Unicode NFC; run triaxis fmt")
+
+
+from triaxis import similarity  # noqa: E402, F401  (checks of other modules register themselves on import)

@@ -1,0 +1,162 @@
+"""Duplicate restatements are errors (TX270), very close ones warnings (TX271) naming the other claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from triaxis.problems import Problem, errors, render
+from triaxis.similarity import NEAR_THRESHOLD, close_pairs, words
+from triaxis.validate import validate
+
+TODAY = dt.date(2026, 11, 23)
+FOLDER = "claims/harbour-2020"
+
+
+def add_claim(
+    records: Path, claim_id: str, restatement: str, base: str = "harbour-2020-c003", **changes: object
+) -> Path:
+    """A copy of a fixture claim under a new id, with a new restatement (and any other field changed)."""
+    data = json.loads((records / FOLDER / f"{base}.json").read_text(encoding="utf-8"))
+    data.update(id=claim_id, claim=restatement, **changes)
+    folder = records / "claims" / str(data["article_id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{claim_id}.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def found(records: Path, code: str) -> list[Problem]:
+    return [p for p in validate([records], records, None, TODAY).problems if p.code == code]
+
+
+def link(records: Path, path: str, other: str) -> None:
+    file = records / path
+    data = json.loads(file.read_text())
+    data["related"] = [{"id": other, "relation": "same_fact"}]
+    file.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def second_article(records: Path) -> None:
+    article = json.loads((records / "articles/harbour-2020.json").read_text())
+    article["id"] = "harbour-2021"
+    (records / "articles/harbour-2021.json").write_text(json.dumps(article, indent=2) + "\n")
+
+
+def test_words_ignore_case_spacing_and_punctuation() -> None:
+    assert words("Eastmere's  new PIER, opened (2020).") == words("eastmere s new pier opened 2020")
+
+
+def brute_force(documents: list[list[str]], threshold: float) -> list[tuple[int, int]]:
+    sets = [set(d) for d in documents]
+    return [
+        (i, j)
+        for i, j in itertools.combinations(range(len(sets)), 2)
+        if sets[i] and sets[j] and len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= threshold
+    ]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.45, 0.5, NEAR_THRESHOLD, 0.9])
+def test_close_pairs_finds_exactly_what_comparing_all_pairs_finds(threshold: float) -> None:
+    documents = [words(json.loads(p.read_text())["claim"]) for p in sorted((REPO / "records/claims").rglob("*.json"))]
+    fast = [(i, j) for i, j, _ in close_pairs(documents, threshold)]
+    assert fast == brute_force(documents, threshold)
+    assert threshold > 0.5 or len(fast) > 5  # the low thresholds really exercise the candidate search
+
+
+def test_close_pairs_handles_empty_and_single_documents() -> None:
+    assert close_pairs([]) == [] and close_pairs([["a"]]) == [] and close_pairs([[], []]) == []
+    assert close_pairs([["a", "b"], [], ["b", "a"]]) == [(0, 2, 1.0)]
+
+
+def test_exact_duplicate_is_an_error_in_both_files(records: Path) -> None:
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "EASTMERE'S mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year",
+    )
+    problems = found(records, "TX270")
+    assert {(Path(p.path).name, p.severity) for p in problems} == {
+        ("harbour-2020-c003.json", "error"),
+        ("harbour-2020-c004.json", "error"),
+    }
+    new = next(p for p in problems if p.path.endswith("c004.json"))
+    assert "harbour-2020-c003" in new.message and new.line == 10  # the line of "claim"
+
+
+def test_near_duplicate_is_a_warning_naming_the_other_claim(records: Path) -> None:
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "Mayor Ana Lind of Eastmere said the new ferry pier would carry 500,000 passengers each year.",
+    )
+    problems = validate([records], records, None, TODAY).problems
+    assert errors(problems) == []
+    warnings = [p for p in problems if p.code == "TX271"]
+    assert {Path(p.path).name for p in warnings} == {"harbour-2020-c003.json", "harbour-2020-c004.json"}
+    assert all(p.severity == "warning" for p in warnings)
+    assert "harbour-2020-c003 (" in next(p.message for p in warnings if p.path.endswith("c004.json"))
+    text = render(warnings, "text", 4)
+    assert "TX271 warning: restatement very close to" in text
+    assert "2 problem(s) (0 error(s), 2 warning(s))" in text
+    assert render(warnings, "github", 4).startswith("::warning file=")
+    assert {p["severity"] for p in json.loads(render(warnings, "json", 4))["problems"]} == {"warning"}
+
+
+def test_a_different_claim_about_the_same_pier_is_not_flagged(records: Path) -> None:
+    add_claim(records, "harbour-2020-c004", "Eastmere plans to build a second ferry pier in 2023.")
+    assert found(records, "TX271") == [] and found(records, "TX270") == []
+
+
+def test_claims_linked_through_related_are_not_warned(records: Path) -> None:
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "Mayor Ana Lind of Eastmere said the new ferry pier would carry 500,000 passengers each year.",
+    )
+    link(records, f"{FOLDER}/harbour-2020-c004.json", "harbour-2020-c003")
+    link(records, f"{FOLDER}/harbour-2020-c003.json", "harbour-2020-c004")
+    assert found(records, "TX271") == [] and found(records, "TX212") == []
+
+
+def test_identical_restatements_of_one_fact_in_two_linked_articles_are_allowed(records: Path) -> None:
+    second_article(records)
+    restatement = "Eastmere's mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year."
+    add_claim(records, "harbour-2021-c001", restatement, article_id="harbour-2021")
+    assert found(records, "TX270") != []  # not linked: a duplicate
+    link(records, "claims/harbour-2021/harbour-2021-c001.json", "harbour-2020-c003")
+    link(records, f"{FOLDER}/harbour-2020-c003.json", "harbour-2021-c001")
+    assert found(records, "TX270") == [] and found(records, "TX271") == []
+
+
+def test_identical_restatements_in_one_article_are_an_error_even_when_linked(records: Path) -> None:
+    restatement = "Eastmere's mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year."
+    add_claim(records, "harbour-2020-c004", restatement)
+    link(records, f"{FOLDER}/harbour-2020-c004.json", "harbour-2020-c003")
+    link(records, f"{FOLDER}/harbour-2020-c003.json", "harbour-2020-c004")
+    assert len(found(records, "TX270")) == 2
+
+
+def test_withdrawn_claims_are_not_compared(records: Path) -> None:
+    withdrawn = {"on": "2026-11-20", "reason": "Recorded twice.", "replaced_by": "harbour-2020-c003"}
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "Eastmere's mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year.",
+        withdrawn=withdrawn,
+    )
+    assert found(records, "TX270") == []
+
+
+def test_repository_records_have_no_duplicate_or_unlinked_close_restatements() -> None:
+    outcome = validate([REPO / "records"], REPO / "records")
+    assert [p for p in outcome.problems if p.code in {"TX270", "TX271"}] == []
+    ids = [c.model.id for c in outcome.corpus.claims]
+    documents = [words(c.model.claim) for c in outcome.corpus.claims]
+    above = {(ids[i], ids[j]) for i, j, _ in close_pairs(documents)}
+    assert ("indianexpress-2022-c026", "malik-2017-c006") in above  # close, but linked as conflicting versions
