@@ -443,4 +443,4 @@ def text_clean(corpus: Corpus) -> Iterator[Problem]:
                 yield item.file.problem(pointer(*path), "TX252", "text is not in Unicode NFC; run triaxis fmt")
 
 
-from triaxis import similarity  # noqa: E402, F401  (checks of other modules register themselves on import)
+from triaxis import new, similarity  # noqa: E402, F401  (checks of other modules register themselves on import)
