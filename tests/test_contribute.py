@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,72 @@ def test_withdrawing_twice_is_refused(records: Path) -> None:
     assert invoke("withdraw", "harbour-2020-c003", "--reason", "Gone.", "--records", str(records))[0] == 0
     code, output = invoke("withdraw", "harbour-2020-c003", "--reason", "Again.", "--records", str(records))
     assert code == 1 and f"already withdrawn on {TODAY}" in output
+
+
+def git(repo: Path, *arguments: str) -> None:
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main"]
+    subprocess.run(["git", *identity, *arguments], cwd=repo, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(records: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository whose first commit holds the valid fixture records; the working directory."""
+    root = records.parent
+    git(root, "init", "-q")
+    git(root, "add", "records")
+    git(root, "commit", "-q", "-m", "records")
+    monkeypatch.chdir(root)
+    return root
+
+
+def changed(*extra: str) -> tuple[int, str]:
+    return invoke("validate", "--changed-since", "main", *extra)
+
+
+def test_nothing_changed_checks_no_file(repo: Path) -> None:
+    assert changed() == (0, "0 problem(s) (0 error(s), 0 warning(s)) in 0 of 0 file(s)\n")
+
+
+def test_a_new_claim_is_checked_alone_with_annotations_on_its_lines(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "contribution")
+    assert invoke("new", "claim", "--article", "harbour-2020", "--annotator", "sam")[0] == 0
+    code, output = changed("--format", "github")
+    assert code == 1
+    assert "::error file=records/claims/harbour-2020/harbour-2020-c004.json,line=10,col=12,title=TX272::" in output
+    assert output.splitlines()[-1] == "8 problem(s) (8 error(s), 0 warning(s)) in 1 of 1 file(s)"
+    git(repo, "add", "records")
+    git(repo, "commit", "-q", "-m", "new claim")  # committed on the branch: still a change since main
+    assert changed()[1].splitlines()[-1] == "8 problem(s) (8 error(s), 0 warning(s)) in 1 of 1 file(s)"
+
+
+def test_files_that_link_to_a_changed_or_deleted_claim_are_checked_too(repo: Path) -> None:
+    edit(claim_file(repo / "records", 2), {"related": []})
+    code, output = changed()
+    assert code == 1
+    assert "harbour-2020-c001.json:44:5: TX212 harbour-2020-c002 does not link back to harbour-2020-c001" in output
+    assert "of 2 file(s)" in output  # c002 itself and c001, which links to it; not c003
+    claim_file(repo / "records", 2).unlink()
+    code, output = changed()
+    assert code == 1 and "TX211 no claim with id 'harbour-2020-c002'" in output
+
+
+def test_a_changed_article_brings_in_its_claims(repo: Path) -> None:
+    edit(repo / "records/articles/harbour-2020.json", {"published.date": "2020-02"})
+    code, output = changed()
+    assert code == 1 and "TX242" in output and "of 4 file(s)" in output
+
+
+@pytest.mark.parametrize("revision", ["no-such-branch", "HEAD~5"])
+def test_an_unknown_revision_is_a_one_line_usage_error(repo: Path, revision: str) -> None:
+    code, output = invoke("validate", "--changed-since", revision)
+    assert code == 2 and output == f"{revision}: not a git revision (a commit, branch or tag) in {repo.resolve()}\n"
+
+
+def test_outside_a_git_repository_is_a_one_line_usage_error(records: Path) -> None:
+    code, output = invoke("validate", "--records", str(records), "--changed-since", "HEAD")
+    assert code == 2 and output.endswith("not in a git repository, so --changed-since cannot be used\n")
+
+
+def test_paths_and_changed_since_together_are_a_usage_error(repo: Path) -> None:
+    code, output = invoke("validate", "records", "--changed-since", "main")
+    assert code == 2 and "not both" in output

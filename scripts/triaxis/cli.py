@@ -15,6 +15,7 @@ from rich.table import Table
 from triaxis.agreement import compute, markdown
 from triaxis.build import MANIFEST, BuildError, write_dataset
 from triaxis.canonical import canonical_text
+from triaxis.changes import ChangesError, changed_record_files
 from triaxis.cli_common import (
     Format,
     RecordsOption,
@@ -43,11 +44,28 @@ def validate_command(
     records: RecordsOption = Path("records"),
     sources: SourcesOption = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, json, or github annotations.")] = Format.text,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Instead of PATHS: the record files changed since git revision REV, and those their changes affect.",
+        ),
+    ] = None,
 ) -> None:
     """Check record files against the schema and every semantic rule; exit 1 on any error (warnings do not fail)."""
     targets = paths or [records]
     require_paths(targets)
     check_sources(sources)
+    if changed_since is not None:
+        if paths:
+            err.print("give PATHS or --changed-since, not both")
+            raise typer.Exit(2)
+        try:
+            targets = changed_record_files(changed_since, records)
+        except ChangesError as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(2) from None
     outcome = validate(targets, records, sources)
     print(render(outcome.problems, output_format.value, len(outcome.files)))
     raise typer.Exit(1 if errors(outcome.problems) else 0)
