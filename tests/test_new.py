@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,16 @@ def test_new_article_mistakes_are_one_line_errors(
 ) -> None:
     code, output = new_article(records, article_id, *options)
     assert code == 2 and message in output and "Traceback" not in output
+
+
+def test_the_printed_next_step_works_once_the_record_is_filled_in(records: Path) -> None:
+    code, output = new_claim(records, "--quote", QUOTE, "--sources", str(SOURCES), "--annotator", "sam")
+    assert code == 0
+    next_step = output.split("then run: ", 1)[1].strip()
+    steps = [shlex.split(part)[1:] for part in next_step.split(" && ")]
+    assert [s[0] for s in steps] == ["fmt", "validate"] and all("--records" in s for s in steps)
+    fill_in(records / FOLDER / "harbour-2020-c004.json")
+    for arguments in steps:
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 0, result.output
+    assert "0 problem(s)" in result.output

@@ -66,7 +66,8 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _report(skeleton: Skeleton, sources_hint: str) -> None:
+def _report(skeleton: Skeleton, records: Path, sources_hint: str) -> None:
+    options = "" if records == Path("records") else f" --records {records.as_posix()}"
     out.print(f"wrote {skeleton.path.as_posix()} (review status: draft)", markup=False)
     if skeleton.to_fill:
         out.print("left to fill in (validation reports each as TX272 until it is done):")
@@ -76,9 +77,8 @@ def _report(skeleton: Skeleton, sources_hint: str) -> None:
         out.print("defaults to check:")
         for line, field, note in skeleton.to_check:
             out.print(f"  line {line:<3} {field}: {note}", markup=False)
-    out.print(
-        f"then run: triaxis fmt {skeleton.path.as_posix()} && triaxis validate {skeleton.path.as_posix()}{sources_hint}"
-    )
+    file = skeleton.path.as_posix()
+    out.print(f"then run: triaxis fmt {file}{options} && triaxis validate {file}{options}{sources_hint}", markup=False)
 
 
 def _read_article(records: Path, article_id: str) -> Article:
@@ -128,7 +128,7 @@ def new_article(
         write(skeleton)
     except ContributionError as exc:
         raise _fail(str(exc), 2) from None
-    _report(skeleton, "")
+    _report(skeleton, records, "")
     out.print(f"the text file is not committed: keep {text.name} and give it to a maintainer with the pull request")
 
 
@@ -178,7 +178,7 @@ def new_claim(
         write(skeleton)
     except (ContributionError, ValueError) as exc:
         raise _fail(f"{article}: {exc}" if isinstance(exc, ContributionError) else str(exc), 2) from None
-    _report(skeleton, f" --sources {sources.as_posix()}" if sources else "")
+    _report(skeleton, records, f" --sources {sources.as_posix()}" if sources else "")
 
 
 def _claim_path(records: Path, claim_id: str) -> Path:
