@@ -1,34 +1,172 @@
-"""Semantic checks: the rules JSON Schema cannot express.
+"""Cross-record checks: the rules that need more than one record, or the article texts.
 
-Each check has one stable code and one function, so a contributor can look a code up
-in the README and a test can target exactly one rule.
+Each check has one stable code and one function, so a contributor can look a code up in the
+README and a test can target exactly one rule. The checks read each record's ``facts`` (the
+few fields they need, taken from the parsed JSON while the file was validated) rather than its
+pydantic model: building 200,000 models would take longer than all the checks together, so a
+record's model is built only when something asks for it. Every check here is linear in the
+number of records. Rules about one record alone live in ``triaxis.record_checks``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple, Protocol
 
-import pycountry
-
-from triaxis.dates import date_range, precision_of
-from triaxis.models import Article, Claim, Evidence
+from triaxis.models import RECORD_MODELS, Article, Claim
 from triaxis.problems import Problem
+from triaxis.record_checks import safe_range
 from triaxis.records import RecordFile, pointer
 
 
-@dataclass
-class Loaded:
-    """A record file that passed the schema, with its model."""
+class Link(NamedTuple):
+    id: str
+    relation: str
 
-    file: RecordFile
-    model: Article | Claim
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+class Claimant(NamedTuple):
+    name: str
+    kind: str
+
+
+class DateFacts(NamedTuple):
+    date: str
+    precision: str
+    basis: str
+
+
+class Withdrawal(NamedTuple):
+    on: str
+    replaced_by: str | None
+
+
+class ClaimFacts(NamedTuple):
+    """What the cross-record checks read of a claim; names and nesting as in the ``Claim`` model."""
+
+    id: str
+    article_id: str
+    quote: str
+    span: Span
+    claim: str
+    claimant: Claimant
+    attribution: str
+    claim_date: DateFacts
+    verdict: str
+    related: tuple[Link, ...]
+    withdrawn: Withdrawal | None
+    split: str
+
+
+class SourceFile(NamedTuple):
+    name: str
+    sha256: str
+    length: int
+
+
+class ArticleFacts(NamedTuple):
+    """What the cross-record checks read of an article; names and nesting as in the ``Article`` model."""
+
+    id: str
+    published: DateFacts
+    source_file: SourceFile
+
+
+# Facts travel from the worker processes as plain tuples (pickled several times faster than
+# named tuples) and are named in the main process.
+PlainFacts = tuple[Any, ...]
+
+
+def plain_claim_facts(data: dict[str, Any]) -> PlainFacts:
+    span, claimant, date, withdrawn = data["span"], data["claimant"], data["claim_date"], data["withdrawn"]
+    return (
+        data["id"],
+        data["article_id"],
+        data["quote"],
+        (span["start"], span["end"]),
+        data["claim"],
+        (claimant["name"], claimant["kind"]),
+        data["attribution"],
+        (date["date"], date["precision"], date["basis"]),
+        data["verdict"],
+        tuple((link["id"], link["relation"]) for link in data["related"]),
+        None if withdrawn is None else (withdrawn["on"], withdrawn["replaced_by"]),
+        data["split"],
+    )
+
+
+def plain_article_facts(data: dict[str, Any]) -> PlainFacts:
+    published, source = data["published"], data["source_file"]
+    return (
+        data["id"],
+        (published["date"], published["precision"], published["basis"]),
+        (source["name"], source["sha256"], source["length"]),
+    )
+
+
+def claim_facts(plain: PlainFacts) -> ClaimFacts:
+    record_id, article_id, quote, span, claim, claimant, attribution, date, verdict, related, withdrawn, split = plain
+    return ClaimFacts(
+        record_id,
+        article_id,
+        quote,
+        Span(*span),
+        claim,
+        Claimant(*claimant),
+        attribution,
+        DateFacts(*date),
+        verdict,
+        tuple(Link(*link) for link in related) if related else (),
+        None if withdrawn is None else Withdrawal(*withdrawn),
+        split,
+    )
+
+
+def article_facts(plain: PlainFacts) -> ArticleFacts:
+    record_id, published, source = plain
+    return ArticleFacts(record_id, DateFacts(*published), SourceFile(*source))
+
+
+PLAIN_FACTS = {"article": plain_article_facts, "claim": plain_claim_facts}
+FACTS = {"article": article_facts, "claim": claim_facts}
+
+
+class Loaded:
+    """A record file that fits the schema: its facts, and its model, built on first use.
+
+    Checks should read ``facts``: building the model of every one of 200,000 records takes
+    longer than all the checks together.
+    """
+
+    __slots__ = ("_model", "facts", "file")
+
+    def __init__(
+        self,
+        file: RecordFile,
+        model: Article | Claim | None = None,
+        facts: ClaimFacts | ArticleFacts | None = None,
+    ) -> None:
+        if facts is None:
+            assert model is not None and file.kind is not None, "a Loaded record needs its facts or its model"
+            facts = FACTS[file.kind](PLAIN_FACTS[file.kind](model.model_dump(mode="json")))
+        self.file, self._model, self.facts = file, model, facts
+
+    @property
+    def model(self) -> Article | Claim:
+        if self._model is None:
+            kind = self.file.kind
+            assert kind is not None
+            self._model = RECORD_MODELS[kind].model_validate_json(self.file.raw)  # type: ignore[assignment]
+        return self._model  # type: ignore[return-value]
 
 
 @dataclass
@@ -41,13 +179,20 @@ class Corpus:
     today: dt.date = field(default_factory=dt.date.today)
 
     def article_ids(self) -> set[str]:
-        return {a.model.id for a in self.articles}
+        return {a.facts.id for a in self.articles}
 
     def claims_by_id(self) -> dict[str, Loaded]:
-        return {c.model.id: c for c in self.claims}
+        """Each claim id's first record (in path order), as ``ids_unique`` counts the others as duplicates."""
+        found: dict[str, Loaded] = {}
+        for item in self.claims:
+            found.setdefault(item.facts.id, item)
+        return found
 
     def articles_by_id(self) -> dict[str, Loaded]:
-        return {a.model.id: a for a in self.articles}
+        found: dict[str, Loaded] = {}
+        for item in self.articles:
+            found.setdefault(item.facts.id, item)
+        return found
 
 
 Check = Callable[[Corpus], Iterator[Problem]]
@@ -55,7 +200,7 @@ CHECKS: dict[str, tuple[str, Check]] = {}
 
 
 def check(code: str, title: str) -> Callable[[Check], Check]:
-    """Register a check under its stable code."""
+    """Register a cross-record check under its stable code."""
 
     def register(function: Check) -> Check:
         CHECKS[code] = (title, function)
@@ -69,48 +214,25 @@ def load_texts(directory: Path) -> dict[str, str]:
     texts = {}
     for path in sorted(directory.glob("*.txt")):
         raw = path.read_bytes()
-        texts[hashlib.sha256(raw).hexdigest()] = raw.decode("utf-8")
+        texts[hashlib.sha256(raw).hexdigest()] = raw.decode("utf-8", errors="replace")
     return texts
 
 
-def _all(corpus: Corpus) -> list[Loaded]:
-    return corpus.articles + corpus.claims
-
-
-def _claims(corpus: Corpus) -> Iterator[tuple[Loaded, Claim]]:
+def _claims(corpus: Corpus) -> Iterator[tuple[Loaded, ClaimFacts]]:
     for item in corpus.claims:
-        assert isinstance(item.model, Claim)
-        yield item, item.model
-
-
-@check("TX201", "id equals file name")
-def id_matches_file_name(corpus: Corpus) -> Iterator[Problem]:
-    for item in _all(corpus):
-        if item.file.path.stem != item.model.id:
-            yield item.file.problem(
-                "/id", "TX201", f"id {item.model.id!r} differs from the file name {item.file.path.name!r}"
-            )
+        yield item, item.facts  # type: ignore[misc]
 
 
 @check("TX202", "ids unique")
 def ids_unique(corpus: Corpus) -> Iterator[Problem]:
     for group in (corpus.articles, corpus.claims):
-        seen: dict[str, Loaded] = {}
+        holders: dict[str, list[Loaded]] = defaultdict(list)
         for item in group:
-            first = seen.setdefault(item.model.id, item)
-            if first is not item:
-                yield item.file.problem("/id", "TX202", f"id {item.model.id!r} is also used by {first.file.display}")
-
-
-@check("TX203", "claim sits in its article's folder")
-def claim_in_article_folder(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        if item.file.path.parent.name != claim.article_id:
-            yield item.file.problem(
-                "/article_id",
-                "TX203",
-                f"claim of article {claim.article_id!r} is in folder {item.file.path.parent.name!r}",
-            )
+            holders[item.facts.id].append(item)
+        for items in holders.values():
+            for item in items if len(items) > 1 else ():
+                other = next(o for o in items if o is not item)
+                yield item.file.problem("/id", "TX202", f"id {item.facts.id!r} is also used by {other.file.display}")
 
 
 @check("TX210", "article reference resolves")
@@ -144,9 +266,7 @@ def related_links_mutual(corpus: Corpus) -> Iterator[Problem]:
             other = known.get(link.id)
             if other is None or other is item:
                 continue
-            assert isinstance(other.model, Claim)
-            back = {(r.id, r.relation) for r in other.model.related}
-            if (claim.id, link.relation) not in back:
+            if (claim.id, link.relation) not in other.facts.related:  # type: ignore[union-attr]
                 yield item.file.problem(
                     pointer("related", index),
                     "TX212",
@@ -159,8 +279,7 @@ def article_text_found(corpus: Corpus) -> Iterator[Problem]:
     if corpus.texts is None:
         return
     for item in corpus.articles:
-        assert isinstance(item.model, Article)
-        source = item.model.source_file
+        source = item.facts.source_file  # type: ignore[union-attr]
         text = corpus.texts.get(source.sha256)
         if text is None:
             yield item.file.problem(
@@ -169,18 +288,6 @@ def article_text_found(corpus: Corpus) -> Iterator[Problem]:
         elif len(text) != source.length:
             yield item.file.problem(
                 "/source_file/length", "TX220", f"text has {len(text)} code points, record says {source.length}"
-            )
-
-
-@check("TX221", "span is consistent with the quote")
-def span_consistent(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        if claim.span.end - claim.span.start != len(claim.quote):
-            yield item.file.problem(
-                "/span",
-                "TX221",
-                f"span {claim.span.start}-{claim.span.end} covers {claim.span.end - claim.span.start} "
-                f"code points but the quote has {len(claim.quote)}",
             )
 
 
@@ -193,11 +300,9 @@ def quote_verbatim(corpus: Corpus) -> Iterator[Problem]:
         article = articles.get(claim.article_id)
         if article is None:
             continue
-        assert isinstance(article.model, Article)
-        text = corpus.texts.get(article.model.source_file.sha256)
-        if text is None:
-            continue
-        if text[claim.span.start : claim.span.end] == claim.quote:
+        text = corpus.texts.get(article.facts.source_file.sha256)  # type: ignore[union-attr]
+        start, end = claim.span
+        if text is None or text[start:end] == claim.quote:
             continue
         found = text.find(claim.quote)
         hint = (
@@ -205,139 +310,7 @@ def quote_verbatim(corpus: Corpus) -> Iterator[Problem]:
             if found >= 0
             else "; the quote is not in the text"
         )
-        yield item.file.problem("/quote", "TX222", f"text at span {claim.span.start}-{claim.span.end} differs{hint}")
-
-
-def _stances(evidence: list[Evidence]) -> set[str]:
-    return {e.stance for e in evidence}
-
-
-@check("TX230", "verdict rests on evidence")
-def verdict_has_evidence(corpus: Corpus) -> Iterator[Problem]:
-    needs = {"supported": "supports", "refuted": "refutes"}
-    for item, claim in _claims(corpus):
-        wanted = needs.get(claim.verdict)
-        if wanted and wanted not in _stances(claim.evidence):
-            yield item.file.problem(
-                "/verdict", "TX230", f"{claim.verdict} needs at least one evidence item with stance {wanted}"
-            )
-        if claim.verdict == "misleading" and not claim.evidence:
-            yield item.file.problem(
-                "/verdict", "TX230", "misleading needs evidence that shows what is missing or exaggerated"
-            )
-
-
-@check("TX233", "review passes and final verdict are consistent")
-def review_consistent(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        review = claim.review
-        disagree = review.second_pass is not None and (
-            review.second_pass.verdict != review.first_pass_verdict or claim.verdict != review.first_pass_verdict
-        )
-        if review.second_pass is None and claim.verdict != review.first_pass_verdict:
-            yield item.file.problem(
-                "/verdict", "TX233", "final verdict differs from the first pass but there is no second pass"
-            )
-        if disagree and review.adjudication_note is None:
-            yield item.file.problem(
-                "/review/adjudication_note",
-                "TX233",
-                "the passes disagree or the final verdict differs: an adjudication note must say why",
-            )
-        if review.status == "reviewed" and (review.second_pass is None or review.reviewed_on is None):
-            yield item.file.problem("/review/status", "TX233", "reviewed needs a second pass and a review date")
-
-
-@check("TX231", "no duplicate evidence URL in a claim")
-def evidence_urls_unique(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        for base, evidence in _evidence_lists(claim):
-            seen: set[str] = set()
-            for index, entry in enumerate(evidence):
-                if entry.url in seen:
-                    yield item.file.problem(
-                        pointer(*base, index, "url"), "TX231", f"evidence URL listed twice: {entry.url}"
-                    )
-                seen.add(entry.url)
-
-
-def _evidence_lists(claim: Claim) -> list[tuple[tuple[str, ...], list[Evidence]]]:
-    lists: list[tuple[tuple[str, ...], list[Evidence]]] = [(("evidence",), claim.evidence)]
-    if claim.review.second_pass:
-        lists.append((("review", "second_pass", "evidence"), claim.review.second_pass.evidence))
-    return lists
-
-
-def _urls(item: Loaded) -> Iterator[tuple[str, str]]:
-    model = item.model
-    if isinstance(model, Article):
-        if model.url:
-            yield "/url", model.url
-        return
-    for base, evidence in _evidence_lists(model):
-        for index, entry in enumerate(evidence):
-            yield pointer(*base, index, "url"), entry.url
-
-
-@check("TX232", "URLs are http(s) with a host")
-def urls_http(corpus: Corpus) -> Iterator[Problem]:
-    for item in _all(corpus):
-        for where, url in _urls(item):
-            parts = urlsplit(url)
-            if parts.scheme not in {"http", "https"} or not parts.hostname:
-                yield item.file.problem(where, "TX232", f"not an http(s) URL with a host: {url[:80]!r}")
-
-
-def _dates(item: Loaded) -> Iterator[tuple[str, str, str | None]]:
-    """Every date in a record: (pointer, value, declared precision or None for plain dates)."""
-    model = item.model
-    yield "/modified", model.modified, None
-    if isinstance(model, Article):
-        yield "/published/date", model.published.date, model.published.precision
-        return
-    yield "/claim_date/date", model.claim_date.date, model.claim_date.precision
-    for base, evidence in _evidence_lists(model):
-        for index, entry in enumerate(evidence):
-            if entry.published:
-                yield pointer(*base, index, "published", "date"), entry.published.date, entry.published.precision
-    if model.review.reviewed_on:
-        yield "/review/reviewed_on", model.review.reviewed_on, None
-    if model.review.second_pass:
-        yield "/review/second_pass/reviewed_on", model.review.second_pass.reviewed_on, None
-    if model.withdrawn:
-        yield "/withdrawn/on", model.withdrawn.on, None
-
-
-@check("TX240", "dates are real and match their precision")
-def dates_valid(corpus: Corpus) -> Iterator[Problem]:
-    for item in _all(corpus):
-        for where, value, precision in _dates(item):
-            try:
-                date_range(value)
-            except ValueError:
-                yield item.file.problem(where, "TX240", f"{value} is not a real date")
-                continue
-            if precision is not None and precision_of(value) != precision:
-                yield item.file.problem(where, "TX240", f"{value} has {precision_of(value)} precision, not {precision}")
-
-
-@check("TX241", "dates are not in the future")
-def dates_not_future(corpus: Corpus) -> Iterator[Problem]:
-    for item in _all(corpus):
-        for where, value, _ in _dates(item):
-            try:
-                start, _end = date_range(value)
-            except ValueError:
-                continue
-            if start > corpus.today:
-                yield item.file.problem(where, "TX241", f"{value} is in the future")
-
-
-def _safe_range(value: str) -> tuple[dt.date, dt.date] | None:
-    try:
-        return date_range(value)
-    except ValueError:
-        return None
+        yield item.file.problem("/quote", "TX222", f"text at span {start}-{end} differs{hint}")
 
 
 @check("TX242", "an author's own claim is not dated after its article")
@@ -348,36 +321,28 @@ def author_claim_not_after_article(corpus: Corpus) -> Iterator[Problem]:
         own_claim = claim.attribution == "author_assertion" and claim.claimant.kind == "author"
         if article is None or not own_claim or claim.claim_date.basis == "comment_date":
             continue
-        assert isinstance(article.model, Article)
-        claimed, published = _safe_range(claim.claim_date.date), _safe_range(article.model.published.date)
-        if claimed and published and claimed[0] > published[1]:
+        published = article.facts.published.date  # type: ignore[union-attr]
+        claimed, printed = safe_range(claim.claim_date.date), safe_range(published)
+        if claimed and printed and claimed[0] > printed[1]:
             yield item.file.problem(
                 "/claim_date/date",
                 "TX242",
-                f"the author's claim is dated {claim.claim_date.date}, after the article ({article.model.published.date})",
+                f"the author's claim is dated {claim.claim_date.date}, after the article ({published})",
             )
 
 
-@check("TX243", "evidence is not dated after the review")
-def evidence_not_after_review(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        reviewed = claim.review.reviewed_on or claim.modified
-        limit = _safe_range(reviewed)
-        if limit is None:
-            continue
-        for base, evidence in _evidence_lists(claim):
-            for index, entry in enumerate(evidence):
-                span = _safe_range(entry.published.date) if entry.published else None
-                if span and span[0] > limit[1]:
-                    yield item.file.problem(
-                        pointer(*base, index, "published", "date"),
-                        "TX243",
-                        f"evidence dated {entry.published.date if entry.published else ''} is later than the review ({reviewed})",
-                    )
+class _Linked(Protocol):
+    """A claim model or its facts: anything with an id and related links."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def related(self) -> Sequence[Any]: ...
 
 
-def related_groups(claims: list[Claim]) -> list[list[Claim]]:
-    """Connected groups of claims through ``related`` links, each sorted by id."""
+def related_groups(claims: Sequence[_Linked]) -> list[list[Any]]:
+    """Connected groups of claims (models or facts) through ``related`` links, each sorted by id."""
     by_id = {c.id: c for c in claims}
     parent = {c.id: c.id for c in claims}
 
@@ -391,7 +356,7 @@ def related_groups(claims: list[Claim]) -> list[list[Claim]]:
         for link in claim.related:
             if link.id in parent:
                 parent[root(link.id)] = root(claim.id)
-    groups: dict[str, list[Claim]] = defaultdict(list)
+    groups: dict[str, list[Any]] = defaultdict(list)
     for claim_id in sorted(by_id):
         groups[root(claim_id)].append(by_id[claim_id])
     return sorted(groups.values(), key=lambda g: g[0].id)
@@ -399,48 +364,14 @@ def related_groups(claims: list[Claim]) -> list[list[Claim]]:
 
 @check("TX250", "related claims share a split")
 def related_share_split(corpus: Corpus) -> Iterator[Problem]:
-    items = {c.model.id: c for c in corpus.claims}
-    models = [c.model for c in corpus.claims if isinstance(c.model, Claim)]
-    for group in related_groups(models):
+    items = corpus.claims_by_id()
+    for group in related_groups([item.facts for item in items.values()]):  # type: ignore[misc]
         splits = {c.split for c in group}
         if len(splits) > 1:
             for claim in group:
                 yield items[claim.id].file.problem(
                     "/split", "TX250", f"related group {', '.join(c.id for c in group)} spans splits {sorted(splits)}"
                 )
-
-
-@check("TX251", "countries are ISO 3166-1 alpha-3")
-def countries_known(corpus: Corpus) -> Iterator[Problem]:
-    for item, claim in _claims(corpus):
-        for index, code in enumerate(claim.countries):
-            if pycountry.countries.get(alpha_3=code) is None:
-                yield item.file.problem(
-                    pointer("countries", index), "TX251", f"{code} is not an ISO 3166-1 alpha-3 code"
-                )
-        if len(set(claim.countries)) != len(claim.countries):
-            yield item.file.problem("/countries", "TX251", "a country is listed twice")
-
-
-def _strings(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _strings(inner, (*path, key))
-    elif isinstance(value, list):
-        for index, inner in enumerate(value):
-            yield from _strings(inner, (*path, index))
-
-
-@check("TX252", "text is NFC without control characters")
-def text_clean(corpus: Corpus) -> Iterator[Problem]:
-    for item in _all(corpus):
-        for path, value in _strings(item.file.data):
-            if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-                yield item.file.problem(pointer(*path), "TX252", "contains a control character")
-            elif not unicodedata.is_normalized("NFC", value):
-                yield item.file.problem(pointer(*path), "TX252", "text is not in Unicode NFC; run triaxis fmt")
 
 
 from triaxis import new, similarity  # noqa: E402, F401  (checks of other modules register themselves on import)

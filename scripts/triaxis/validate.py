@@ -1,25 +1,52 @@
 """Validation of record files: strict parsing, the JSON Schema, then the semantic checks.
 
 All problems in all files are collected, so a contributor fixes everything in one round.
+
+Each file is checked on its own first (read, parse, schema, one-record rules); that part runs
+in worker processes over chunks of files when there are many, and yields per file its problems,
+its bytes and the few facts the cross-record checks need. Those checks then run once over all
+records. Files outside the requested paths are read as context only: parsed and held to the
+schema (a record that does not fit it is left out of the cross-record checks, whether requested
+or not), but never checked on their own or located, so that checking one changed file in a large
+tree costs little more than reading the tree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
-from jsonschema import Draft202012Validator
-from pydantic import ValidationError
-
-from triaxis.checks import CHECKS, Corpus, Loaded, load_texts
-from triaxis.models import RECORD_MODELS
+from triaxis.checks import CHECKS, FACTS, PLAIN_FACTS, Corpus, Loaded, PlainFacts, load_texts
 from triaxis.problems import Problem
-from triaxis.records import RecordFile, discover, pointer, read_record
-from triaxis.schema import schema_for
+from triaxis.record_checks import Context, country_codes, run_record_checks
+from triaxis.records import (
+    ParseError,
+    RecordFile,
+    check_top_level,
+    discover,
+    kind_of,
+    name_problem,
+    parse_record,
+    read_raw,
+)
+from triaxis.schema_check import schema_issues
 
-MAX_MESSAGE = 160
+# Below this many files a worker pool costs more than it saves.
+PARALLEL_FROM = 2000
+CHUNK = 1000
+INTERNAL_ERROR = "TX129"
+
+# (path, display, reported) in; (raw bytes if the record fits the schema, problems, facts) out.
+Job = tuple[str, str, bool]
+Located = tuple[int, int, str, str]
+Result = tuple[bytes | None, list[Located], PlainFacts | None]
 
 
 @dataclass
@@ -31,54 +58,81 @@ class Outcome:
     corpus: Corpus
 
 
-@cache
-def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema_for(kind))
+def _located(problem: Problem) -> Located:
+    return problem.line, problem.col, problem.code, problem.message
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
-
-
-def _display(path: Path) -> str:
+def check_file(job: Job, context: Context) -> Result:
+    """Everything one file can be checked for on its own; never raises."""
+    path, display, reported = job
+    parts = tuple(path.split(os.sep))
+    problems: list[Located] = []
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        if reported and (why := name_problem(parts[-1])):
+            problems.append((1, 1, "TX112", why))
+        raw = read_raw(path)
+        data = parse_record(raw)
+        check_top_level(data)
+        kind = kind_of(parts)
+        record = RecordFile(path, display, kind, raw, reported)
+        if kind is None:
+            where = "use records/articles/<id>.json or records/claims/<article-id>/<id>.json"
+            problems.append((1, 1, "TX110", f"not a record location: {where}"))
+            return None, problems, None
+        issues = schema_issues(kind, data)
+        if issues:
+            for issue in issues:
+                line, col = record.locate(issue.pointer, issue.at_key)
+                problems.append((line, col, issue.code, issue.message))
+            return None, problems, None
+        if reported:
+            problems.extend(_located(p) for p in run_record_checks(record, data, context))
+        return raw, problems, PLAIN_FACTS[kind](data)
+    except ParseError as exc:
+        problems.append((exc.line, exc.col, exc.code, exc.message))
+    except Exception as exc:  # a defect of the checker must still not stop the others, nor show a traceback
+        problems.append((1, 1, INTERNAL_ERROR, f"could not check this file ({type(exc).__name__}: {exc})"[:200]))
+    return None, problems, None
 
 
-def schema_problems(record: RecordFile) -> list[Problem]:
-    """JSON Schema errors, located at the value they are about."""
-    assert record.kind is not None
-    problems = []
-    for error in _validator(record.kind).iter_errors(record.data):
-        where = pointer(*error.absolute_path)
-        field = "/".join(str(p) for p in error.absolute_path) or "record"
-        problems.append(record.problem(where, "TX200", _short(f"{field}: {error.message}")))
-    return problems
+def check_chunk(jobs: list[Job], context: Context) -> list[Result]:
+    with _gc_paused():
+        return [check_file(job, context) for job in jobs]
 
 
-def load(record: RecordFile) -> tuple[Loaded | None, list[Problem]]:
-    """Schema-check one parsed record and build its model."""
-    if record.kind is None:
-        return None, [
-            record.problem(
-                "",
-                "TX110",
-                "not a record location: use records/articles/<id>.json or records/claims/<article-id>/<id>.json",
-            )
-        ]
-    problems = schema_problems(record)
-    if problems:
-        return None, problems
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Records make no reference cycles; collecting while hundreds of thousands of them pile up costs minutes."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        model = RECORD_MODELS[record.kind].model_validate(record.data)
-    except ValidationError as exc:
-        return None, [
-            record.problem(pointer(*e["loc"]), "TX200", _short(f"{'/'.join(map(str, e['loc']))}: {e['msg']}"))
-            for e in exc.errors()
-        ]
-    return Loaded(record, model), []  # type: ignore[arg-type]
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _workers(count: int, requested: int | None) -> int:
+    if requested is not None:
+        return max(requested, 1)
+    if count < PARALLEL_FROM or "fork" not in get_all_start_methods():
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+
+
+def _results(jobs: list[Job], context: Context, workers: int) -> Iterator[Result]:
+    if workers <= 1 or len(jobs) <= 1:
+        yield from check_chunk(jobs, context)
+        return
+    size = max(1, min(CHUNK, -(-len(jobs) // (workers * 4))))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        for results in pool.map(check_chunk, chunks, [context] * len(chunks)):
+            yield from results
+
+
+def _display(path: str, cwd: str) -> str:
+    return path[len(cwd) + 1 :] if path.startswith(cwd + os.sep) else path
 
 
 def validate(
@@ -86,29 +140,37 @@ def validate(
     records_root: Path,
     sources: Path | None = None,
     today: dt.date | None = None,
+    workers: int | None = None,
 ) -> Outcome:
     """Validate ``paths`` in the context of every record under ``records_root``.
 
     Records outside ``paths`` are read too, so references resolve, but only problems in
-    ``paths`` are reported.
+    ``paths`` are reported. ``workers`` processes check files in parallel (default: one per
+    core when there are many files).
     """
-    wanted = {p.resolve() for p in discover(paths)}
-    context = {p.resolve() for p in discover([records_root])} if records_root.is_dir() else set()
-    corpus = Corpus(texts=load_texts(sources) if sources else None, today=today or dt.date.today())
+    context = Context(today or dt.date.today())
+    country_codes()  # loaded once here, not in every worker
+    corpus = Corpus(texts=load_texts(sources) if sources else None, today=context.today)
+    wanted = set(discover(paths))
+    same = [os.path.realpath(p) for p in paths] == [os.path.realpath(records_root)]
+    every = sorted(wanted.union(discover([records_root]) if records_root.is_dir() and not same else ()))
+    cwd = os.path.realpath(os.getcwd())
+    jobs: list[Job] = [(path, _display(path, cwd), path in wanted) for path in every]
     problems: list[Problem] = []
     files: list[RecordFile] = []
-    for path in sorted(wanted | context):
-        record, parse_problem = read_record(path, _display(path))
-        if path in wanted:
-            files.append(record)
-        if parse_problem:
-            problems.append(parse_problem)
-            continue
-        loaded, load_problems = load(record)
-        problems.extend(load_problems)
-        if loaded:
-            (corpus.articles if record.kind == "article" else corpus.claims).append(loaded)
-    for _title, run in CHECKS.values():
-        problems.extend(run(corpus))
+    with _gc_paused():
+        for (path, display, reported), (raw, located, facts) in zip(
+            jobs, _results(jobs, context, _workers(len(jobs), workers)), strict=True
+        ):
+            problems.extend(Problem(display, *place) for place in located)
+            parts = tuple(path.split(os.sep))
+            kind = kind_of(parts)
+            record = RecordFile(path, display, kind, raw or b"", reported)
+            if reported:
+                files.append(record)
+            if facts is not None and kind is not None:
+                (corpus.claims if kind == "claim" else corpus.articles).append(Loaded(record, facts=FACTS[kind](facts)))
+        for _title, run in CHECKS.values():
+            problems.extend(run(corpus))
     shown = {f.display for f in files}
     return Outcome([p for p in problems if p.path in shown], files, corpus)
