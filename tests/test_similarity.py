@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from conftest import REPO
+from triaxis.cli import app
 from triaxis.problems import Problem, errors, render
 from triaxis.similarity import NEAR_THRESHOLD, close_pairs, words
 from triaxis.validate import validate
@@ -160,3 +162,21 @@ def test_repository_records_have_no_duplicate_or_unlinked_close_restatements() -
     documents = [words(c.model.claim) for c in outcome.corpus.claims]
     above = {(ids[i], ids[j]) for i, j, _ in close_pairs(documents)}
     assert ("indianexpress-2022-c026", "malik-2017-c006") in above  # close, but linked as conflicting versions
+
+
+def test_validate_passes_with_warnings_and_fails_with_the_duplicate(records: Path) -> None:
+    runner = CliRunner()
+    path = add_claim(
+        records,
+        "harbour-2020-c004",
+        "Mayor Ana Lind of Eastmere said the new ferry pier would carry 500,000 passengers each year.",
+    )
+    result = runner.invoke(app, ["validate", "--records", str(records), "--format", "github"])
+    assert result.exit_code == 0 and result.output.count("::warning file=") == 2 and "::error" not in result.output
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "Eastmere's mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year.",
+    )
+    result = runner.invoke(app, ["validate", str(path), "--records", str(records)])
+    assert result.exit_code == 1 and "TX270 same restatement as harbour-2020-c003" in result.output
