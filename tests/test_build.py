@@ -14,6 +14,7 @@ from conftest import REPO, VALID
 from triaxis import build
 from triaxis.build import MANIFEST, write_dataset
 from triaxis.cli import app
+from triaxis.columns import tables_by_split
 from triaxis.dataset import FEATURES, arrow_table, rows_by_split
 from triaxis.models import VERDICTS, Article, Claim
 
@@ -205,11 +206,15 @@ def test_output_that_is_not_a_build_is_refused(records: Path, tmp_path: Path) ->
     assert len(list((records / "claims").rglob("*.json"))) == 3
 
 
-def test_arrow_tables_equal_what_datasets_would_make() -> None:
-    articles, claims = _models(REPO / "records")
-    for config, splits in rows_by_split(articles, claims).items():
-        for rows in splits.values():
-            fast = arrow_table(rows, FEATURES[config])
-            reference = Dataset.from_list(rows, features=FEATURES[config]).data.table
-            assert fast.schema == reference.schema
-            assert fast.equals(reference)
+@pytest.mark.parametrize("records", [REPO / "records", VALID / "records"], ids=["real", "fixture"])
+def test_column_built_tables_equal_what_datasets_makes_of_the_rows(records: Path) -> None:
+    articles, claims = _models(records)
+    rows = rows_by_split(articles, claims)
+    tables = tables_by_split(articles, claims)
+    assert {c: list(s) for c, s in tables.items()} == {c: list(s) for c, s in rows.items()}
+    for config, splits in rows.items():
+        for split, split_rows in splits.items():
+            reference = Dataset.from_list(split_rows, features=FEATURES[config]).data.table
+            assert arrow_table(split_rows, FEATURES[config]).equals(reference)
+            assert tables[config][split].schema == reference.schema
+            assert tables[config][split].equals(reference), (config, split)

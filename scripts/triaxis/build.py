@@ -13,13 +13,15 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 from datasets import Dataset, DatasetInfo
 from datasets.utils.logging import disable_progress_bar
 
 from triaxis import baselines, stats
 from triaxis.card import CardInputs, render_card
+from triaxis.columns import tables_by_split
 from triaxis.croissant import write_croissant
-from triaxis.dataset import FEATURES, arrow_table, rows_by_split
+from triaxis.dataset import FEATURES
 from triaxis.models import Article, Claim
 
 MANIFEST = "MANIFEST.sha256"
@@ -79,14 +81,12 @@ def select_claims(claims: list[Claim], include_drafts: bool = False) -> Selectio
     )
 
 
-def write_parquet(rows: list[dict], config: str, path: Path) -> int:
-    """Parquet written by datasets' own writer, from an Arrow table built directly for speed.
+def write_parquet(table: pa.Table, config: str, path: Path) -> int:
+    """Parquet written by datasets' own writer (the layout load_dataset expects), from a ready Arrow table.
 
     Returns the table's size in memory, which the card declares as the split's ``num_bytes``.
     """
-    features = FEATURES[config]
-    table = arrow_table(rows, features)
-    Dataset(table, info=DatasetInfo(features=features)).to_parquet(str(path))
+    Dataset(table, info=DatasetInfo(features=FEATURES[config])).to_parquet(str(path))
     return table.nbytes
 
 
@@ -123,7 +123,7 @@ def _swap_in(staging: Path, out: Path) -> None:
 def _fill(
     staging: Path, articles: list[Article], selection: Selection, records: Path | None
 ) -> tuple[dict[str, dict[str, int]], Path | None]:
-    tables = rows_by_split(articles, selection.claims)
+    tables = tables_by_split(articles, selection.claims)
     counts: dict[str, dict[str, int]] = {}
     split_bytes: dict[str, dict[str, int]] = {}
     for config, splits in tables.items():

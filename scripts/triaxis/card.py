@@ -182,6 +182,36 @@ def _demote(markdown_text: str, levels: int) -> str:
 # --- sections -----------------------------------------------------------------------------------
 
 
+@dataclass
+class ClaimFigures:
+    """Counts the prose sections quote, gathered in one pass: large builds touch each claim once."""
+
+    claims: int = 0
+    evidence: int = 0
+    second_passes: int = 0
+    adjudicated: int = 0
+    annotators: set[str] = field(default_factory=set)
+    reviewers: set[str] = field(default_factory=set)
+    countries: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, claims: list[Claim]) -> ClaimFigures:
+        figures = cls(claims=len(claims))
+        countries: list[str] = []
+        for claim in claims:
+            review = claim.review
+            figures.evidence += len(claim.evidence)
+            figures.annotators.add(review.first_annotator)
+            if review.second_pass is not None:
+                figures.second_passes += 1
+                figures.reviewers.add(review.second_pass.reviewer)
+            if review.adjudication_note is not None:
+                figures.adjudicated += 1
+            countries.extend(claim.countries)
+        figures.countries.update(countries)
+        return figures
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -260,19 +290,16 @@ def _charts(charts: list[str]) -> str:
     )
 
 
-def _method(guidelines: str, claims: list[Claim]) -> str:
+def _method(guidelines: str, figures: ClaimFigures) -> str:
     sections = guideline_sections(guidelines)
-    second = sum(c.review.second_pass is not None for c in claims)
-    adjudicated = sum(c.review.adjudication_note is not None for c in claims)
-    annotators = Counter(c.review.first_annotator for c in claims)
-    reviewers = Counter(c.review.second_pass.reviewer for c in claims if c.review.second_pass)
     lead = (
         f"Each article was read in full and every checkable factual claim in it became one record: the verbatim "
         f"quote with its character span, a standalone restatement, the claimant, the date the claim was made, a "
         f"claim type, a verdict with its justification, and the evidence pages that were actually read. "
-        f"{second} of the {len(claims)} claims were then judged a second time, blind to the first verdict, its "
-        f"justification and its evidence; {adjudicated} disagreements were adjudicated with a recorded note. "
-        f"First passes by {len(annotators)} annotator(s), second passes by {len(reviewers)} reviewer(s). "
+        f"{figures.second_passes} of the {figures.claims} claims were then judged a second time, blind to the first "
+        f"verdict, its justification and its evidence; {figures.adjudicated} disagreements were adjudicated with a "
+        f"recorded note. First passes by {len(figures.annotators)} annotator(s), second passes by "
+        f"{len(figures.reviewers)} reviewer(s). "
         "The records are checked automatically (`triaxis validate`): schema, quote against the article text at its "
         "span, dates, evidence required by each verdict, mutual links and splits."
     )
@@ -282,12 +309,12 @@ def _method(guidelines: str, claims: list[Claim]) -> str:
     return lead + ("\n\n" + included if included else "")
 
 
-def _limitations(articles: list[Article], claims: list[Claim]) -> str:
+def _limitations(articles: list[Article], figures: ClaimFigures) -> str:
     years = sorted(a.published.date[:4] for a in articles)
     genres = Counter(a.genre.replace("_", " ") for a in articles)
     languages = sorted({a.language for a in articles})
-    countries = Counter(code for c in claims for code in c.countries)
-    top = ", ".join(f"{code} ({n})" for code, n in sorted(countries.items(), key=lambda kv: (-kv[1], kv[0]))[:5])
+    ranked = sorted(figures.countries.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ", ".join(f"{code} ({n})" for code, n in ranked[:5])
     span = f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else (years[0] if years else "unknown")
     language_note = "English only" if languages == ["en"] else "in " + ", ".join(f"`{code}`" for code in languages)
     return f"""- **Few, opinionated sources.** The claims come from {len(articles)} articles
@@ -339,8 +366,7 @@ def _changelog(text: str) -> str:
     return _demote(body.strip(), 1)
 
 
-def _summary(articles: list[Article], claims: list[Claim], inputs: CardInputs) -> str:
-    evidence = sum(len(c.evidence) for c in claims)
+def _summary(articles: list[Article], figures: ClaimFigures, inputs: CardInputs) -> str:
     notes = []
     if inputs.drafts_included:
         notes.append(f"{inputs.drafts_included} draft claim(s) not yet reviewed are included (`review_status = draft`)")
@@ -354,7 +380,7 @@ def _summary(articles: list[Article], claims: list[Claim], inputs: CardInputs) -
         "articles on relations between Russia, Pakistan and China, quoted verbatim with its character span, "
         "restated so that it stands alone, attributed to its claimant, dated, and given a verdict "
         f"({', '.join(f'`{v}`' for v in VERDICTS)}) with a justification and dated evidence links.\n\n"
-        f"**Version {inputs.version}**: {len(claims)} claims from {len(articles)} articles, with {evidence} "
+        f"**Version {inputs.version}**: {figures.claims} claims from {len(articles)} articles, with {figures.evidence} "
         f"evidence links. In this build, " + "; ".join(notes) + "."
     )
 
@@ -387,9 +413,10 @@ TASKS = """- **Claim verification** (`text-classification`, `fact-checking`): pr
 
 
 def card_body(articles: list[Article], claims: list[Claim], inputs: CardInputs) -> str:
+    figures = ClaimFigures.of(claims)
     sections = [
         f"# {PRETTY_NAME}",
-        _summary(articles, claims, inputs),
+        _summary(articles, figures, inputs),
         "## Loading\n\n" + _loading(inputs),
         "## Supported tasks\n\n" + TASKS,
         "## Dataset structure\n\n" + _structure(inputs.counts),
@@ -401,9 +428,9 @@ def card_body(articles: list[Article], claims: list[Claim], inputs: CardInputs) 
     if inputs.baselines_markdown.strip():
         sections.append("## Baselines\n\n" + _demote(inputs.baselines_markdown.strip(), 1))
     sections += [
-        "## How the claims were extracted and verified\n\n" + _method(inputs.guidelines, claims),
+        "## How the claims were extracted and verified\n\n" + _method(inputs.guidelines, figures),
         "## Agreement\n\n" + markdown(compute(claims)).strip(),
-        "## Limitations and biases\n\n" + _limitations(articles, claims).strip(),
+        "## Limitations and biases\n\n" + _limitations(articles, figures).strip(),
         "## Licence\n\n" + _licence(inputs).strip(),
         "## Citation\n\n" + _citation(inputs),
         "## Changelog\n\n" + _changelog(inputs.changelog),
