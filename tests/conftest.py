@@ -27,3 +27,11 @@ def overlay(records: Path, defect: str) -> Path:
     """Apply one failing fixture (files replacing or joining the valid ones) to a records copy."""
     shutil.copytree(FAILING / defect, records, dirs_exist_ok=True)
     return records
+
+
+@pytest.fixture
+def real_records(tmp_path: Path) -> Path:
+    """A writable copy of the repository's own records, for defects made from real claims."""
+    target = tmp_path / "records"
+    shutil.copytree(REPO / "records", target)
+    return target

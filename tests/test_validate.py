@@ -17,7 +17,7 @@ C1 = "claims/harbour-2020/harbour-2020-c001.json"
 # defect -> (expected code, file it must be reported in, line it must be reported at)
 EXPECTED: dict[str, tuple[str, str, int]] = {
     "truncated-json": ("TX100", C1, 40),
-    "trailing-comma": ("TX100", C1, 78),
+    "trailing-comma": ("TX100", C1, 77),
     "invalid-utf8": ("TX101", C1, 10),
     "byte-order-mark": ("TX102", C1, 1),
     "duplicate-key": ("TX103", C1, 28),

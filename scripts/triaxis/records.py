@@ -263,6 +263,19 @@ def _place(raw: bytes, offset: int) -> Position:
     )
 
 
+def _key_start(text: str, offset: int) -> int:
+    """Where the key sits whose colon is at or just before ``offset`` (jiter points past it)."""
+    colon = text.rfind(":", 0, offset + 1)
+    index = text.rfind('"', 0, colon) - 1
+    while index >= 0:
+        if text[index] == '"':
+            backslashes = len(text[:index]) - len(text[:index].rstrip("\\"))
+            if backslashes % 2 == 0:
+                return index
+        index -= 1
+    return offset
+
+
 def diagnose(raw: bytes, parser_message: str) -> ParseError:
     """Name and place the defect of a file the parser rejected."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -288,9 +301,11 @@ def diagnose(raw: bytes, parser_message: str) -> ParseError:
         line, col = _place(raw, control.start())
         char = raw[control.start()]
         return ParseError("TX113", f"control character U+{char:04X} in the file; remove it", line, col)
-    line, col = _place(raw, offset)
+    char_offset = len(raw[:offset].decode("utf-8", errors="replace"))
+    line, col = _line_col(text, char_offset)
     if message.startswith("Detected duplicate key"):
         key = message.removeprefix("Detected duplicate key ")
+        line, col = _line_col(text, _key_start(text, char_offset))
         return ParseError(
             "TX103", f"duplicate key {key}: the standard parser would silently keep the last one", line, col
         )
@@ -298,9 +313,14 @@ def diagnose(raw: bytes, parser_message: str) -> ParseError:
         return ParseError("TX107", "JSON nested too deeply", line, col)
     if "number out of range" in message:
         return ParseError("TX104", "number out of range; write a number a double can hold", line, col)
-    char_offset = len(raw[:offset].decode("utf-8", errors="replace"))
-    if _NON_FINITE.match(text, char_offset) or _NON_FINITE.match(text, max(char_offset - 1, 0)):
-        return ParseError("TX104", "NaN and Infinity are not valid JSON; write a number or null", line, col)
+    for start in (max(char_offset - 1, 0), char_offset):
+        if _NON_FINITE.match(text, start):
+            line, col = _line_col(text, start)
+            return ParseError("TX104", "NaN and Infinity are not valid JSON; write a number or null", line, col)
+    if message == "trailing comma":
+        comma = len(text[:char_offset].rstrip()) - 1
+        if comma >= 0 and text[comma] == ",":
+            line, col = _line_col(text, comma)
     return ParseError("TX100", f"invalid JSON: {message}", line, col)
 
 
