@@ -79,7 +79,9 @@ _evidence_values = attrgetter("url", "title", "publisher", "published", "stance"
 
 def _evidence_array(claims: list[Claim], list_type: pa.DataType) -> pa.ListArray:
     entries = [e for c in claims for e in c.evidence]
-    url, title, publisher, published, stance, summary = zip(*map(_evidence_values, entries)) if entries else [()] * 6
+    url, title, publisher, published, stance, summary = (
+        zip(*map(_evidence_values, entries), strict=True) if entries else [()] * 6
+    )
     columns = {
         "url": pa.array(url, pa.string()),
         "title": pa.array(title, pa.string()),
