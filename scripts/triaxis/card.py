@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pycountry
 from datasets import ClassLabel, DatasetInfo, Features, List, SplitDict, SplitInfo, Value
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard, DatasetCardData
@@ -212,6 +213,13 @@ class ClaimFigures:
         return figures
 
 
+def language_name(code: str) -> str:
+    """A language's English name from its ISO 639 code (``en`` -> English), or the code itself."""
+    base = code.split("-")[0]
+    found = pycountry.languages.get(alpha_2=base) if len(base) == 2 else pycountry.languages.get(alpha_3=base)
+    return found.name if found else code
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -316,7 +324,8 @@ def _limitations(articles: list[Article], figures: ClaimFigures) -> str:
     ranked = sorted(figures.countries.items(), key=lambda kv: (-kv[1], kv[0]))
     top = ", ".join(f"{code} ({n})" for code, n in ranked[:5])
     span = f"{years[0]}–{years[-1]}" if years and years[0] != years[-1] else (years[0] if years else "unknown")
-    language_note = "English only" if languages == ["en"] else "in " + ", ".join(f"`{code}`" for code in languages)
+    names = [language_name(code) for code in languages]
+    language_note = f"{names[0]} only" if len(names) == 1 else "in " + ", ".join(names)
     return f"""- **Few, opinionated sources.** The claims come from {len(articles)} articles
   ({", ".join(f"{n} {g}" for g, n in sorted(genres.items()))}) published {span}, most of them opinion
   or analysis from one region and one political moment. What their authors chose to assert, and the
@@ -376,7 +385,8 @@ def _summary(articles: list[Article], figures: ClaimFigures, inputs: CardInputs)
         f"{inputs.withdrawn} withdrawn claim(s) are left out (their records are kept and their ids never reused)"
     )
     return (
-        f"TriAxis is a fact-checking dataset: every checkable factual claim in {len(articles)} English-language "
+        f"TriAxis is a fact-checking dataset: every checkable factual claim in {len(articles)} "
+        f"{'/'.join(sorted({language_name(a.language) for a in articles}))}-language "
         "articles on relations between Russia, Pakistan and China, quoted verbatim with its character span, "
         "restated so that it stands alone, attributed to its claimant, dated, and given a verdict "
         f"({', '.join(f'`{v}`' for v in VERDICTS)}) with a justification and dated evidence links.\n\n"
