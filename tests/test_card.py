@@ -158,11 +158,11 @@ def test_charts_are_in_the_build_and_linked_relatively(build: Path) -> None:
 
 def test_version_and_citation_agree_with_the_project(build: Path) -> None:
     _, body = _split((build / "README.md").read_text())
-    declared = pyproject()["project"]["version"]
+    declared = pyproject(REPO / "records")["project"]["version"]
     assert triaxis.__version__ == declared
     assert f"**Version {declared}**" in body
-    assert citation().bibtex() in body
-    assert f'load_dataset("{pyproject()["tool"]["triaxis"]["hub-repo-id"]}")' in body
+    assert citation(REPO / "records").bibtex() in body
+    assert f'load_dataset("{pyproject(REPO / "records")["tool"]["triaxis"]["hub-repo-id"]}")' in body
 
 
 def test_changelog_is_included_when_present(tmp_path: Path) -> None:

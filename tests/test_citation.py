@@ -15,6 +15,7 @@ from conftest import REPO
 from triaxis.project import ProjectFileError, citation, hub_repo_id, hub_url, pyproject, read_citation
 
 CFF = REPO / "CITATION.cff"
+RECORDS = REPO / "records"
 
 
 def _check_cff(path: Path) -> subprocess.CompletedProcess[str]:
@@ -52,13 +53,13 @@ def test_citation_describes_the_dataset() -> None:
 
 
 def test_one_version_everywhere() -> None:
-    declared = pyproject()["project"]["version"]
-    assert citation().version == declared
+    declared = pyproject(RECORDS)["project"]["version"]
+    assert citation(RECORDS).version == declared
     assert triaxis.__version__ == declared, "the installed metadata is stale: reinstall with pip install -e ."
 
 
 def test_repository_is_the_hub_repo_of_pyproject() -> None:
-    assert citation().repository == hub_url(hub_repo_id())
+    assert citation(RECORDS).repository == hub_url(hub_repo_id(RECORDS))
 
 
 def test_bibtex_is_derived_from_the_cff(tmp_path: Path) -> None:

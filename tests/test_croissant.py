@@ -44,7 +44,7 @@ def test_mlcroissant_finds_no_problem(build: Path) -> None:
 
 def test_metadata_matches_the_project(build: Path) -> None:
     data = _jsonld(build)
-    cff = citation()
+    cff = citation(REPO / "records")
     assert data["conformsTo"] == "http://mlcommons.org/croissant/1.1"
     assert data["version"] == triaxis.__version__ == cff.version
     assert data["datePublished"].startswith(cff.date_released)

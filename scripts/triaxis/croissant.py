@@ -190,18 +190,24 @@ def croissant_jsonld(folder: Path, citation: Citation | None, repo_id: str | Non
     return metadata.to_json()
 
 
-def validate_croissant(path: Path) -> list[str]:
-    """Load ``path`` with mlcroissant as a catalogue would; return its errors and warnings."""
+def validate_croissant(path: Path, warnings_too: bool = True) -> list[str]:
+    """Load ``path`` with mlcroissant as a catalogue would; return its errors (and warnings)."""
     import mlcroissant as mlc
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's, about its own internals
             dataset = mlc.Dataset(jsonld=path)
-    except mlc.ValidationError as exc:
-        return [line.strip() for line in str(exc).splitlines() if line.strip().startswith("-")]
+    except mlc.ValidationError as exc:  # its message lists the errors, then the warnings
+        found, section = [], "errors"
+        for line in str(exc).splitlines():
+            if "warning(s)" in line:
+                section = "warnings"
+            elif line.strip().startswith("-") and (section == "errors" or warnings_too):
+                found.append(line.strip().removeprefix("-").strip())
+        return found
     issues = dataset.metadata.issues
-    return sorted(issues.errors) + sorted(issues.warnings)
+    return sorted(issues.errors) + (sorted(issues.warnings) if warnings_too else [])
 
 
 def write_croissant(folder: Path, citation: Citation | None, repo_id: str | None) -> Path | None:
@@ -211,7 +217,7 @@ def write_croissant(folder: Path, citation: Citation | None, repo_id: str | None
     path = folder / CROISSANT
     jsonld = croissant_jsonld(folder, citation, repo_id)
     path.write_text(json.dumps(jsonld, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    problems = validate_croissant(path)
+    problems = validate_croissant(path, warnings_too=False)  # a missing recommended property is no failure
     if problems:
         raise CroissantError(f"{path}: " + "; ".join(problems))
     return path

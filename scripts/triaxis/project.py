@@ -2,7 +2,7 @@
 
 The card, Croissant metadata and release tools read these files instead of repeating their values,
 so a new version or repository is typed once. Both files sit at the top of the repository, beside
-``records/``; a source checkout also finds them next to the package.
+``records/``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ class ProjectFileError(Exception):
 
 
 def project_file(name: str, records: Path | None = None) -> Path | None:
-    """The project file ``name`` beside the records folder, else in the source tree of this package."""
-    candidates = ([records.resolve().parent / name] if records else []) + [PACKAGE_ROOT / name]
+    """The project file ``name``: beside the records folder, else in the working directory (a checkout
+    where the tools run), else in the source tree of an editable install of this package."""
+    candidates = ([records.resolve().parent / name] if records else []) + [Path.cwd() / name, PACKAGE_ROOT / name]
     return next((path for path in candidates if path.is_file()), None)
 
 
