@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shlex
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,34 @@ def test_new_claim_writes_a_draft_with_the_span_of_its_quote(records: Path) -> N
     assert data["split"] == hashed_split("harbour-2020-c004")
     assert data["claim_date"]["date"] == "2020-03" and data["claimant"]["name"] == "TriAxis test suite"
     assert "line 10  claim: the claim restated" in output and "line 25  verdict: not_enough_evidence" in output
+
+
+def test_a_quote_typed_in_decomposed_form_is_found(records: Path, tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "cafe.txt").write_text("Le Café Müller a ouvert en 2021.\n", encoding="utf-8")
+    arguments = ["--text", str(sources / "cafe.txt"), "--published", "2021", "--language", "fr"]
+    assert runner.invoke(app, ["new", "article", "cafe-2021", *arguments, "--records", str(records)]).exit_code == 0
+    decomposed = unicodedata.normalize("NFD", "Café Müller a ouvert en 2021")
+    assert decomposed != unicodedata.normalize("NFC", decomposed)
+    result = runner.invoke(
+        app,
+        [
+            "new",
+            "claim",
+            "--article",
+            "cafe-2021",
+            "--quote",
+            decomposed,
+            "--sources",
+            str(sources),
+            "--records",
+            str(records),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads((records / "claims/cafe-2021/cafe-2021-c001.json").read_text(encoding="utf-8"))
+    assert data["span"] == {"start": 3, "end": 31} and data["quote"] == "Café Müller a ouvert en 2021"
 
 
 def test_a_skeleton_fails_validation_at_each_placeholder_until_filled_in(records: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -172,8 +173,8 @@ def new_claim(
         if quote is not None:
             if sources is None:
                 raise _fail("--quote needs --sources DIR, the folder holding the article's text file, for the span", 2)
-            choices.quote = quote
-            choices.span = find_span(article_text(model, sources), quote, occurrence)
+            choices.quote = unicodedata.normalize("NFC", quote)  # as records store text; terminals may send NFD
+            choices.span = find_span(article_text(model, sources), choices.quote, occurrence)
         skeleton = claim_skeleton(records, model, choices, dt.date.today())
         write(skeleton)
     except (ContributionError, ValueError) as exc:
