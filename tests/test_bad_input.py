@@ -10,15 +10,16 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from typer.testing import CliRunner
 
-from catalogue import CASES, Case, assert_located, load
+from catalogue import CASES, Case, assert_located, line_of, load
 from conftest import REPO, SHARED_SOURCES, TESTS
 from triaxis import record_checks
 from triaxis.cli import app
-from triaxis.models import RECORD_MODELS
+from triaxis.models import RECORD_MODELS, Claim
 from triaxis.problems import Problem
 from triaxis.records import ParseError, parse_record, source_positions
 from triaxis.schema_check import compiled_is_valid, explaining_validator
@@ -220,3 +221,17 @@ def test_every_documented_code_is_produced_by_a_test() -> None:
 def test_no_record_of_the_repository_is_reported(tmp_path: Path) -> None:
     shutil.copytree(REPO / "records", tmp_path / "records")
     assert validate([tmp_path / "records"], tmp_path / "records").problems == []
+
+
+def test_a_record_the_models_reject_is_reported_not_raised(real_records: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should the models ever be stricter than the schema, the record is reported, located, and left out."""
+
+    class Stricter(Claim):
+        verdict: Literal["supported"]  # type: ignore[assignment]
+
+    monkeypatch.setitem(RECORD_MODELS, "claim", Stricter)
+    target = real_records / SAMPLES[0]
+    outcome = validate([target], real_records)
+    assert load(target)["verdict"] != "supported"
+    assert [(p.code, p.line) for p in outcome.problems] == [("TX200", line_of(target.read_text(), '"verdict"'))]
+    assert all(c.file.path != target for c in outcome.corpus.claims)

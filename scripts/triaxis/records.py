@@ -184,17 +184,18 @@ def read_raw(path: str) -> bytes:
             raise ParseError(
                 "TX111", f"file is {info.st_size:,} bytes; a record file may be at most {MAX_FILE_BYTES:,}"
             )
-        chunks = []
-        size = 0
-        while True:
-            chunk = os.read(fd, max(info.st_size, 65536) + 1)
+        # One read of the size fstat gives, plus a byte: a short read of a regular file is its end.
+        chunks = [os.read(fd, info.st_size + 1)]
+        size = len(chunks[0])
+        while size > info.st_size:  # the file grew meanwhile: read on to its end, within the limit
+            chunk = os.read(fd, 65536)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
             if size > MAX_FILE_BYTES:
                 raise ParseError("TX111", f"file is over {MAX_FILE_BYTES:,} bytes, the most a record file may have")
-        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise ParseError("TX109", f"cannot read file: {exc.strerror}") from None
     finally:

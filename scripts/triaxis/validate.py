@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -23,7 +24,10 @@ from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from triaxis.checks import CHECKS, FACTS, PLAIN_FACTS, Corpus, Loaded, PlainFacts, load_texts
+from triaxis.models import RECORD_MODELS
 from triaxis.problems import Problem
 from triaxis.record_checks import Context, country_codes, run_record_checks
 from triaxis.records import (
@@ -34,6 +38,7 @@ from triaxis.records import (
     kind_of,
     name_problem,
     parse_record,
+    pointer,
     read_raw,
 )
 from triaxis.schema_check import schema_issues
@@ -120,19 +125,47 @@ def _workers(count: int, requested: int | None) -> int:
     return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
 
 
+# The jobs of a parallel run, set before the worker processes are forked: they inherit the list
+# and receive only index ranges, instead of every path being pickled through a pipe.
+_shared: tuple[list[Job], Context] | None = None
+
+
+def _check_range(bounds: tuple[int, int]) -> list[Result]:
+    assert _shared is not None
+    jobs, context = _shared
+    return check_chunk(jobs[bounds[0] : bounds[1]], context)
+
+
 def _results(jobs: list[Job], context: Context, workers: int) -> Iterator[Result]:
+    global _shared
     if workers <= 1 or len(jobs) <= 1:
         yield from check_chunk(jobs, context)
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * 4))))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        for results in pool.map(check_chunk, chunks, [context] * len(chunks)):
-            yield from results
+    bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    _shared = (jobs, context)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the workers use none
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+            chunks = pool.map(_check_range, bounds)
+        with pool:
+            for results in chunks:
+                yield from results
+    finally:
+        _shared = None
 
 
 def _display(path: str, cwd: str) -> str:
     return path[len(cwd) + 1 :] if path.startswith(cwd + os.sep) else path
+
+
+def _model_problems(record: RecordFile, error: ValidationError) -> list[Problem]:
+    """A pydantic rejection of a record the schema accepted (tests hold the two to agree; this keeps it exact)."""
+    return [
+        record.problem(pointer(*e["loc"]), "TX200", f"{'/'.join(map(str, e['loc'])) or 'record'}: {e['msg']}"[:160])
+        for e in error.errors()
+    ]
 
 
 def validate(
@@ -141,12 +174,14 @@ def validate(
     sources: Path | None = None,
     today: dt.date | None = None,
     workers: int | None = None,
+    models: bool = True,
 ) -> Outcome:
     """Validate ``paths`` in the context of every record under ``records_root``.
 
     Records outside ``paths`` are read too, so references resolve, but only problems in
     ``paths`` are reported. ``workers`` processes check files in parallel (default: one per
-    core when there are many files).
+    core when there are many files). With ``models`` each valid record's model is built while
+    the workers go on (and a record the models reject is reported); without, on first use.
     """
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
@@ -162,14 +197,23 @@ def validate(
         for (path, display, reported), (raw, located, facts) in zip(
             jobs, _results(jobs, context, _workers(len(jobs), workers)), strict=True
         ):
-            problems.extend(Problem(display, *place) for place in located)
-            parts = tuple(path.split(os.sep))
-            kind = kind_of(parts)
+            if located:
+                problems.extend(Problem(display, *place) for place in located)
+            kind = kind_of(tuple(path.split(os.sep)))
             record = RecordFile(path, display, kind, raw or b"", reported)
             if reported:
                 files.append(record)
-            if facts is not None and kind is not None:
-                (corpus.claims if kind == "claim" else corpus.articles).append(Loaded(record, facts=FACTS[kind](facts)))
+            if facts is None or kind is None:
+                continue
+            model = None
+            if models:
+                try:
+                    model = RECORD_MODELS[kind].model_validate_json(raw)  # type: ignore[arg-type]
+                except ValidationError as error:
+                    problems.extend(_model_problems(record, error))
+                    continue
+            loaded = Loaded(record, model, FACTS[kind](facts))  # type: ignore[arg-type]
+            (corpus.claims if kind == "claim" else corpus.articles).append(loaded)
         for _title, run in CHECKS.values():
             problems.extend(run(corpus))
     shown = {f.display for f in files}
