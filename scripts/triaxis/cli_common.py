@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from triaxis.models import Article, Claim
-from triaxis.problems import render
+from triaxis.problems import errors, render
 from triaxis.validate import Outcome, validate
 
 out = Console(highlight=False, soft_wrap=True)
@@ -56,11 +56,15 @@ def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
 
 
 def valid_records(records: Path, sources: Path | None = None) -> tuple[list[Article], list[Claim]]:
-    """All records of a folder, or the located problems and exit 1 if any record is invalid."""
+    """All records of a folder, or the located problems and exit 1 if any record has an error.
+
+    Warnings (near-duplicate restatements, for example) are printed but do not stop the command.
+    """
     require_paths([records])
     check_sources(sources)
     outcome = validate([records], records, sources)
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
+    if errors(outcome.problems):
         raise typer.Exit(1)
     return loaded_models(outcome)
