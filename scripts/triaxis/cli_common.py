@@ -63,8 +63,8 @@ def valid_records(records: Path, sources: Path | None = None) -> tuple[list[Arti
     require_paths([records])
     check_sources(sources)
     outcome = validate([records], records, sources)
-    if outcome.problems:
-        print(render(outcome.problems, "text", len(outcome.files)))
+    if outcome.problems:  # on stderr, so that --format json output stays parseable
+        err.print(render(outcome.problems, "text", len(outcome.files)), markup=False)
     if errors(outcome.problems):
         raise typer.Exit(1)
     return loaded_models(outcome)
