@@ -107,13 +107,18 @@ def check_chunk(jobs: list[Job], context: Context) -> list[Result]:
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Records make no reference cycles; collecting while hundreds of thousands of them pile up costs minutes."""
+    """Records make no reference cycles; collecting while hundreds of thousands of them pile up costs minutes.
+
+    Before collection resumes, what was made meanwhile is moved out of its reach (``gc.freeze``):
+    otherwise the first collection after would walk millions of objects, all of them live.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            gc.freeze()
             gc.enable()
 
 
