@@ -218,3 +218,17 @@ def test_column_built_tables_equal_what_datasets_makes_of_the_rows(records: Path
             assert arrow_table(split_rows, FEATURES[config]).equals(reference)
             assert tables[config][split].schema == reference.schema
             assert tables[config][split].equals(reference), (config, split)
+
+
+def test_build_killed_between_the_two_renames_is_recovered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles, claims = _models(VALID / "records")
+    out = tmp_path / "dataset"
+    write_dataset(articles, claims, out)
+    before = _digest(out)
+    out.rename(tmp_path / ".dataset.old-99999")  # as left by a build killed in the middle of the swap
+    (tmp_path / ".dataset.tmp-99999").mkdir()
+    monkeypatch.setattr(build, "write_manifest", lambda folder: (_ for _ in ()).throw(RuntimeError("interrupted")))
+    with pytest.raises(RuntimeError):
+        write_dataset(articles, claims, out)
+    assert _digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset"]

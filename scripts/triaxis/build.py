@@ -102,8 +102,13 @@ def write_manifest(folder: Path) -> list[str]:
 def _staging_folder(out: Path) -> Path:
     """A fresh folder beside ``out``, on the same file system so the final rename is atomic."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    for stale in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+    # Left by a build that was killed (builds of one folder are not meant to run at the same time):
+    # a previous build retired just before the swap is put back, unfinished folders are removed.
+    retired = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if retired and not out.exists():
+        retired.pop().rename(out)
+    for stale in [*out.parent.glob(f".{out.name}.tmp-*"), *retired]:
+        shutil.rmtree(stale, ignore_errors=True)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     staging.mkdir()
     return staging
