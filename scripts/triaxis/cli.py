@@ -12,8 +12,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from triaxis.agreement import compute, markdown
-from triaxis.build import MANIFEST, BuildError, write_dataset
 from triaxis.canonical import canonical_text
 from triaxis.changes import ChangesError, changed_record_files
 from triaxis.cli_common import (
@@ -27,8 +25,6 @@ from triaxis.cli_common import (
     require_paths,
     valid_records,
 )
-from triaxis.croissant import CroissantError
-from triaxis.groups import fact_groups
 from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
 from triaxis.validate import validate
@@ -129,6 +125,9 @@ def build_command(
 
     The folder is replaced only when the new build is complete; load_dataset reads it offline.
     """
+    from triaxis.build import MANIFEST, BuildError, write_dataset  # heavy: datasets, pyarrow, matplotlib
+    from triaxis.croissant import CroissantError
+
     require_paths([records])
     check_sources(sources)
     outcome = validate([records], records, sources)
@@ -171,6 +170,8 @@ def agreement_command(
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """Agreement between the first and the blind second pass: raw, Cohen's kappa, per label, confusion."""
+    from triaxis.agreement import compute, markdown  # heavy: scikit-learn
+
     figures = compute(valid_records(records)[1])
     if output_format is Format.json:
         print(json.dumps(figures.as_dict(), indent=2))
@@ -188,6 +189,8 @@ def groups_command(
     output_format: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
 ) -> None:
     """List groups of claims (across articles) about the same fact, linked through `related`."""
+    from triaxis.groups import fact_groups
+
     groups = fact_groups(valid_records(records)[1], disagreeing)
     if output_format is Format.json:
         print(json.dumps([g.as_dict() for g in groups], indent=2, ensure_ascii=False))

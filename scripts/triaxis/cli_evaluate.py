@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from triaxis import baselines as baseline_runs
 from triaxis.cli_common import RecordsOption, err, out, valid_records
-from triaxis.evaluate import Report, evaluate, gold_for, read_predictions
-from triaxis.export import select, write_claimreview, write_jsonl
 from triaxis.labels import LabelSpace
-from triaxis.stats import tables, write_charts
+
+if TYPE_CHECKING:
+    from triaxis.evaluate import Report
 
 app = typer.Typer()
 
@@ -104,6 +103,8 @@ def evaluate_command(
     output_format: FormatOption = ReportFormat.text,
 ) -> None:
     """Score verdict predictions (and ranked evidence URLs) against the gold labels of one split."""
+    from triaxis.evaluate import evaluate, gold_for, read_predictions  # heavy: scikit-learn
+
     ks = _parse_ks(k)
     if not predictions.is_file():
         raise _usage_error(f"{predictions}: no such file")
@@ -154,6 +155,8 @@ def export_command(
     ] = None,
 ) -> None:
     """Write the scored claims as JSON Lines per split in a label space, or as schema.org ClaimReview objects."""
+    from triaxis.export import select, write_claimreview, write_jsonl
+
     if export_format is ExportFormat.claimreview and labels is not LabelSpace.native:
         raise _usage_error("--labels applies to the jsonl export; ClaimReview has its own rating scale")
     if review_url is not None:
@@ -188,6 +191,8 @@ def baselines_command(
     records: RecordsOption = Path("records"), output_format: FormatOption = ReportFormat.text
 ) -> None:
     """Majority-class and claim-only (TF-IDF + logistic regression) baselines: accuracy and macro-F1 per split."""
+    from triaxis import baselines as baseline_runs  # heavy: scikit-learn
+
     results = baseline_runs.run(valid_records(records)[1])
     if output_format is ReportFormat.json:
         print(json.dumps(results.as_dict(), indent=2))
@@ -215,6 +220,8 @@ def stats_command(
     top: Annotated[int, typer.Option("--top", min=1, help="How many evidence publishers to list.")] = 10,
 ) -> None:
     """Tables of claims per article, verdict × article, claim types, evidence per claim, publishers and splits."""
+    from triaxis.stats import tables, write_charts  # heavy: matplotlib
+
     articles, claims = valid_records(records)
     for stat in tables(articles, claims, top):
         table = Table(title=stat.title)

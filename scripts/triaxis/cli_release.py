@@ -11,18 +11,7 @@ import typer
 
 from triaxis import __version__
 from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_models, out, require_paths
-from triaxis.diff import DiffError, compare, render_changelog, render_text, snapshots
 from triaxis.problems import errors, render
-from triaxis.publish import (
-    PublishError,
-    built_release,
-    check_repo_id,
-    check_version,
-    masked,
-    project_settings,
-    resolve_token,
-    upload,
-)
 from triaxis.validate import validate
 
 app = typer.Typer()
@@ -50,6 +39,8 @@ def diff_command(
 
     Exit 1 if a claim or article file was deleted (records are withdrawn, never deleted) or cannot be read.
     """
+    from triaxis.diff import DiffError, compare, render_changelog, render_text, snapshots
+
     try:
         old, new = snapshots(records, old_rev, new_rev)
     except DiffError as exc:
@@ -86,6 +77,17 @@ def publish_command(
 
     The token comes from HF_TOKEN or the stored login (`hf auth login`) and is never printed.
     """
+    from triaxis.publish import (  # heavy: huggingface_hub, datasets
+        PublishError,
+        built_release,
+        check_repo_id,
+        check_version,
+        masked,
+        project_settings,
+        resolve_token,
+        upload,
+    )
+
     token: str | None = None
     try:
         require_paths([records])
