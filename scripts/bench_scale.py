@@ -9,10 +9,14 @@ with a generated article text per article so that ``--sources`` checks every quo
 times, each as a subprocess on the warm page cache:
 
 - ``read + json.loads``: a Python loop that reads and parses every record file, nothing else;
-- ``check-jsonschema``: the claim and article files against ``schema/*.schema.json``, in
-  batches that fit the argument list, times summed;
 - ``triaxis validate --sources``: parse, schema and every semantic check;
-- ``triaxis build --sources``: validation again, then the dataset written.
+- ``validate() core``: the same in Python without the checks that other modules register
+  (TX270–TX272) and without building models, to show what those cost;
+- ``triaxis build --sources``: validation again, then the dataset written;
+- ``check-jsonschema``: the claim and article files against ``schema/*.schema.json``, in
+  batches that fit the argument list, times summed.
+
+Before each step every file is read once, untimed, so that all steps read from the page cache.
 
 and prints wall-clock and CPU seconds (all processes of the step), records per second, the
 ratios to check-jsonschema and to read+parse, the peak resident memory of the largest process of
@@ -41,6 +45,20 @@ REPO = Path(__file__).resolve().parent.parent
 CLAIMS_PER_ARTICLE = 500
 RELATED_EVERY = 10  # one claim in ten is linked to a claim of the next article
 ARG_BYTES = 1_000_000  # stay well under the kernel's argument-list limit
+# The validation of this repository's record modules alone: the same ``validate`` call without the
+# checks registered by other modules (near-duplicate restatements, placeholders) and without
+# building models, which only those checks and the build need.
+CORE = """
+import sys
+from pathlib import Path
+from triaxis import checks
+from triaxis.validate import validate
+for code in [c for c in checks.CHECKS if c >= "TX270"]:
+    del checks.CHECKS[code]
+records = Path(sys.argv[1])
+outcome = validate([records], records, Path(sys.argv[2]), models=False)
+sys.exit(1 if outcome.problems else 0)
+"""
 BASELINE = """
 import json, os, sys
 for folder, _dirs, names in os.walk(sys.argv[1]):
@@ -183,6 +201,12 @@ def check_jsonschema(files: dict[str, list[str]]) -> Step:
     return Step("check-jsonschema", total, cpu, peak, "")
 
 
+def warm_up(records: Path) -> None:
+    """Read every file once, untimed, so that each step reads from the page cache (the kernel may
+    have dropped files untouched for minutes, as it does here while check-jsonschema runs)."""
+    run("warm-up", [sys.executable, "-c", BASELINE, str(records)])
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -200,18 +224,29 @@ def bench(count: int, keep: Path | None) -> list[tuple[str, ...]]:
         total = len(files["claim"]) + len(files["article"])
         print(f"\n{count:,} claims: generated {total:,} records in {time.perf_counter() - started:.1f} s", flush=True)
         triaxis = [sys.executable, "-m", "triaxis"]
-        run("warm-up", [sys.executable, "-c", BASELINE, str(records)])  # every step then reads from the page cache
         print(f"load average before timing: {os.getloadavg()[0]:.2f}", flush=True)
-        steps = [run("read + json.loads", [sys.executable, "-c", BASELINE, str(records)])]
-        steps.append(check_jsonschema(files))
-        validate = run("triaxis validate", [*triaxis, "validate", "--records", str(records), "--sources", str(sources)])
-        steps.append(validate)
-        steps.append(
-            run(
-                "triaxis build",
-                [*triaxis, "build", "--records", str(records), "--sources", str(sources), "--out", str(out)],
-            )
-        )
+        commands = {
+            "read + json.loads": [sys.executable, "-c", BASELINE, str(records)],
+            "triaxis validate": [*triaxis, "validate", "--records", str(records), "--sources", str(sources)],
+            "validate() core": [sys.executable, "-c", CORE, str(records), str(sources)],
+            "triaxis build": [
+                *triaxis,
+                "build",
+                "--records",
+                str(records),
+                "--sources",
+                str(sources),
+                "--out",
+                str(out),
+            ],
+        }
+        steps = []
+        for name, command in commands.items():
+            warm_up(records)
+            steps.append(run(name, command))
+        warm_up(records)
+        steps.insert(1, check_jsonschema(files))
+        validate = steps[2]
         print(validate.output.strip().splitlines()[-1])
         baseline, schema_only = steps[0].seconds, steps[1].seconds
         input_mb, output_mb = folder_bytes(records) / 1e6, folder_bytes(out) / 1e6

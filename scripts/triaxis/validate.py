@@ -185,8 +185,9 @@ def validate(
 
     Records outside ``paths`` are read too, so references resolve, but only problems in
     ``paths`` are reported. ``workers`` processes check files in parallel (default: one per
-    core when there are many files). With ``models`` each valid record's model is built while
-    the workers go on (and a record the models reject is reported); without, on first use.
+    core when there are many files). With ``models`` the model of each valid requested record is
+    built while the workers go on (and a record the models reject is reported); the others' models
+    are built on first use.
     """
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
@@ -211,7 +212,7 @@ def validate(
             if facts is None or kind is None:
                 continue
             model = None
-            if models:
+            if models and reported:  # a context record's model is built only if a check asks for it
                 try:
                     model = RECORD_MODELS[kind].model_validate_json(raw)  # type: ignore[arg-type]
                 except ValidationError as error:
