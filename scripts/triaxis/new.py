@@ -38,6 +38,7 @@ from triaxis.models import (
     Span,
 )
 from triaxis.problems import Problem
+from triaxis.record_checks import string_values
 from triaxis.records import ARTICLES_DIR, CLAIMS_DIR, parse_text, pointer
 from triaxis.splits import hashed_split
 
@@ -58,16 +59,11 @@ def is_placeholder(value: str) -> bool:
     return value.startswith((PLACEHOLDER, PLACEHOLDER_URL))
 
 
-def placeholders(data: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str, str]]:
+def placeholders(data: object) -> Iterator[tuple[str, str]]:
     """(JSON pointer, placeholder) for every placeholder left in a record's data."""
-    if isinstance(data, str) and is_placeholder(data):
-        yield pointer(*path), data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from placeholders(value, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from placeholders(value, (*path, index))
+    for parts, value in string_values(data):
+        if is_placeholder(value):
+            yield pointer(*parts), value
 
 
 def _hint(value: str) -> str:

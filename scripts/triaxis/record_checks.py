@@ -239,15 +239,16 @@ _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _strings(value: object, path: Parts = ()) -> Iterator[tuple[Parts, str]]:
+def string_values(value: object, path: Parts = ()) -> Iterator[tuple[Parts, str]]:
+    """Every string in a parsed record with the pointer parts leading to it."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, inner in value.items():
-            yield from _strings(inner, (*path, key))
+            yield from string_values(inner, (*path, key))
     elif isinstance(value, list):
         for index, inner in enumerate(value):
-            yield from _strings(inner, (*path, index))
+            yield from string_values(inner, (*path, index))
 
 
 @record_check(("TX252", "text is NFC without control characters"))
@@ -256,7 +257,7 @@ def text_clean(file: RecordFile, data: Record, context: Context) -> Iterator[Pro
     plain = b"\\" not in raw and b"\x7f" not in raw
     if plain and (raw.isascii() or (not (b"\xc2" in raw and _C1.search(raw)) and _nfc(raw))):
         return  # decided from the bytes: without escapes, the strings are the file's text between quotes
-    for path, value in _strings(data):
+    for path, value in string_values(data):
         if _CONTROL.search(value):
             yield file.problem(pointer(*path), "TX252", "contains a control character")
         elif not unicodedata.is_normalized("NFC", value):
