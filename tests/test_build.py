@@ -16,7 +16,7 @@ from triaxis.build import MANIFEST, write_dataset
 from triaxis.cli import app
 from triaxis.columns import tables_by_split
 from triaxis.dataset import FEATURES, arrow_table, rows_by_split
-from triaxis.models import VERDICTS, Article, Claim
+from triaxis.models import VERDICTS, Article, Claim, Withdrawal
 
 runner = CliRunner()
 
@@ -106,7 +106,7 @@ def test_withdrawn_claims_are_left_out(tmp_path: Path) -> None:
     articles, claims = _models(VALID / "records")
     claims = sorted(claims, key=lambda c: c.id)
     retired = claims[0].model_copy(
-        update={"withdrawn": {"on": "2026-11-02", "reason": "Duplicate.", "replaced_by": None}}
+        update={"withdrawn": Withdrawal(on="2026-11-02", reason="Duplicate.", replaced_by=None)}
     )
     summary = write_dataset(articles, [retired, *claims[1:]], tmp_path / "out", include_drafts=True)
     assert summary.withdrawn == 1

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import REPO
 from triaxis.cli import app
 from triaxis.cli_common import valid_records
-from triaxis.models import SPLITS, VERDICTS, Article, Claim
+from triaxis.models import SPLITS, VERDICTS, Article, Claim, Withdrawal
 from triaxis.stats import CHART_FILES, StatTable, card_markdown, tables, write_charts
 
 runner = CliRunner()
@@ -68,7 +68,7 @@ def test_tables_add_up_to_the_released_claims() -> None:
 
 def test_withdrawn_claims_are_not_counted(records: Path) -> None:
     articles, claims = valid_records(records)
-    withdrawn = [claims[0].model_copy(update={"withdrawn": {"on": "2026-11-02", "reason": "x", "replaced_by": None}})]
+    withdrawn = [claims[0].model_copy(update={"withdrawn": Withdrawal(on="2026-11-02", reason="x", replaced_by=None)})]
     before = by_title(tables(articles, claims))["Claims per article"].rows
     after = by_title(tables(articles, withdrawn + claims[1:]))["Claims per article"].rows
     assert before[-1] == ["total", "3", "100.0%"] and after[-1] == ["total", "2", "100.0%"]

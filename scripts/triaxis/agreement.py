@@ -6,11 +6,17 @@ always those of the released labels. Per-label kappa treats each label one-vs-re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
+from triaxis import columns
 from triaxis.models import VERDICTS, Claim
+from triaxis.table import claims_table
 
 
 @dataclass
@@ -36,36 +42,40 @@ class Agreement:
         }
 
 
-def _kappa(first: list[str], second: list[str]) -> float | None:
+def _kappa(first: np.ndarray, second: np.ndarray) -> float | None:
     """Cohen's kappa, or None where it is undefined (both passes used a single label)."""
-    if len(set(first) | set(second)) < 2:
+    if len(np.union1d(first, second)) < 2:
         return None
     return round(float(cohen_kappa_score(first, second)), 4)
 
 
-def compute(claims: list[Claim]) -> Agreement:
-    reviewed = [c for c in claims if c.withdrawn is None and c.review.second_pass is not None]
-    first = [c.review.first_pass_verdict for c in reviewed]
-    second = [c.review.second_pass.verdict for c in reviewed if c.review.second_pass]
-    if not reviewed:
+def compute(claims: Sequence[Claim] | pa.Table) -> Agreement:
+    """The figures over the claims that are not withdrawn and have a second pass; labels coded as integers,
+    so that 200,000 claims take milliseconds."""
+    table = claims_table(claims)
+    review = table["review"]
+    reviewed = table.filter(pc.and_(pc.is_null(table["withdrawn"]), pc.is_valid(columns.field(review, "second_pass"))))
+    if not reviewed.num_rows:
         return Agreement(pairs=0, raw=None, kappa=None)
-    raw = round(sum(a == b for a, b in zip(first, second, strict=True)) / len(reviewed), 4)
+    first = columns.verdict_index(columns.field(reviewed["review"], "first_pass_verdict")).to_numpy()
+    second = columns.verdict_index(columns.field(reviewed["review"], "second_pass.verdict")).to_numpy()
+    final = columns.verdict_index(reviewed["verdict"]).to_numpy()
+    raw = round(float(np.count_nonzero(first == second)) / len(first), 4)
     per_label: dict[str, dict[str, float | int | None]] = {}
-    for label in VERDICTS:
-        one_first = [a == label for a in first]
-        one_second = [b == label for b in second]
-        both = sum(a and b for a, b in zip(one_first, one_second, strict=True))
-        either = sum(a or b for a, b in zip(one_first, one_second, strict=True))
+    for code, label in enumerate(VERDICTS):
+        one_first, one_second = first == code, second == code
+        both = int(np.count_nonzero(one_first & one_second))
+        either = int(np.count_nonzero(one_first | one_second))
         per_label[label] = {
-            "first_pass": sum(one_first),
-            "second_pass": sum(one_second),
+            "first_pass": int(np.count_nonzero(one_first)),
+            "second_pass": int(np.count_nonzero(one_second)),
             "both": both,
             "agreement_when_either": round(both / either, 4) if either else None,
-            "kappa": _kappa([str(x) for x in one_first], [str(x) for x in one_second]),
+            "kappa": _kappa(one_first.astype(np.int64), one_second.astype(np.int64)),
         }
-    matrix = confusion_matrix(first, second, labels=list(VERDICTS)).tolist()
-    changed = sum(c.verdict != c.review.first_pass_verdict for c in reviewed)
-    return Agreement(len(reviewed), raw, _kappa(first, second), per_label, matrix, changed)
+    matrix = confusion_matrix(first, second, labels=list(range(len(VERDICTS)))).tolist()
+    changed = int(np.count_nonzero(final != first))
+    return Agreement(len(first), raw, _kappa(first, second), per_label, matrix, changed)
 
 
 def markdown(agreement: Agreement) -> str:

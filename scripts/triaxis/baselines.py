@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
+from triaxis.columns import field as nested
 from triaxis.evaluate import score
-from triaxis.labels import scored_claims
 from triaxis.models import SPLITS, VERDICTS, Claim
+from triaxis.table import claims_table
 
 C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)
 """Inverse regularisation strengths tried; the best validation macro-F1 wins, ties to the smaller C."""
@@ -71,11 +75,30 @@ class Baselines:
         return None if ours is None or theirs is None else ours.macro_f1 - theirs.macro_f1
 
 
-def _id_hash(claim: Claim) -> str:
+class Scored(NamedTuple):
+    """What the baselines read of a scored claim (reviewed, not withdrawn)."""
+
+    id: str
+    claim: str
+    verdict: str
+    split: str
+
+
+def scored(claims: Sequence[Claim] | pa.Table) -> list[Scored]:
+    """The scored claims in id order, as ``triaxis.labels.scored_claims`` selects them, read from the claims table."""
+    table = claims_table(claims)
+    keep = pc.and_(pc.is_null(table["withdrawn"]), pc.equal(nested(table["review"], "status"), "reviewed"))
+    table = table.filter(keep)
+    table = table.take(pc.sort_indices(table["id"]))
+    names = Scored._fields
+    return list(map(Scored._make, zip(*(table[n].to_pylist() for n in names), strict=True)))
+
+
+def _id_hash(claim: Scored) -> str:
     return hashlib.sha256(claim.id.encode("utf-8")).hexdigest()
 
 
-def _split_scores(by_split: dict[str, list[Claim]], predict: Any) -> dict[str, SplitScore]:
+def _split_scores(by_split: dict[str, list[Scored]], predict: Any) -> dict[str, SplitScore]:
     scores: dict[str, SplitScore] = {}
     for split, claims in by_split.items():
         if not claims:
@@ -86,7 +109,7 @@ def _split_scores(by_split: dict[str, list[Claim]], predict: Any) -> dict[str, S
     return scores
 
 
-def _majority(by_split: dict[str, list[Claim]]) -> Baseline:
+def _majority(by_split: dict[str, list[Scored]]) -> Baseline:
     baseline = Baseline("majority", "the most frequent verdict of the training split, for every claim")
     counts = Counter(c.verdict for c in by_split["train"])
     if not counts:
@@ -98,7 +121,7 @@ def _majority(by_split: dict[str, list[Claim]]) -> Baseline:
     return baseline
 
 
-def _claim_only(by_split: dict[str, list[Claim]]) -> Baseline:
+def _claim_only(by_split: dict[str, list[Scored]]) -> Baseline:
     baseline = Baseline(
         "claim_only",
         "TF-IDF of the restated claim (words and word pairs) and logistic regression with balanced class "
@@ -144,10 +167,10 @@ def _claim_only(by_split: dict[str, list[Claim]]) -> Baseline:
     return baseline
 
 
-def run(claims: list[Claim]) -> Baselines:
+def run(claims: Sequence[Claim] | pa.Table) -> Baselines:
     """Both baselines on the scored claims, in native labels, per split."""
-    by_split: dict[str, list[Claim]] = {split: [] for split in SPLITS}
-    for claim in scored_claims(claims):
+    by_split: dict[str, list[Scored]] = {split: [] for split in SPLITS}
+    for claim in scored(claims):
         by_split[claim.split].append(claim)
     # One BLAS thread: on a shared machine extra threads slow these small fits tenfold, and a
     # single thread sums in a fixed order, which keeps the figures identical from run to run.
@@ -177,7 +200,7 @@ def leakage_sentence(baselines: Baselines) -> str:
     )
 
 
-def card_markdown(claims: list[Claim]) -> str:
+def card_markdown(claims: Sequence[Claim] | pa.Table) -> str:
     """Markdown for the card: what each baseline is, a table of accuracy / macro-F1 per split, the leakage check.
 
     It carries no heading of its own, so the card places it under its own.

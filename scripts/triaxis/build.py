@@ -10,19 +10,23 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from datasets import Dataset, DatasetInfo
 from datasets.utils.logging import disable_progress_bar
 
 from triaxis import baselines, stats
 from triaxis.card import CardInputs, render_card
-from triaxis.columns import tables_by_split
+from triaxis.columns import field as nested
+from triaxis.columns import live, tables_by_split
 from triaxis.croissant import write_croissant
 from triaxis.dataset import FEATURES
 from triaxis.models import Article, Claim
+from triaxis.table import claims_table
 
 MANIFEST = "MANIFEST.sha256"
 IMAGES = "images"
@@ -49,9 +53,9 @@ def check_output(out: Path, records: Path | None) -> None:
 
 @dataclass
 class Selection:
-    """The claims a build publishes, and what it left out."""
+    """The claims a build publishes (a claims table), and what it left out."""
 
-    claims: list[Claim]
+    claims: pa.Table
     drafts_left_out: int = 0
     drafts_included: int = 0
     withdrawn: int = 0
@@ -68,16 +72,17 @@ class BuildSummary:
     files: list[str] = field(default_factory=list)
 
 
-def select_claims(claims: list[Claim], include_drafts: bool = False) -> Selection:
-    """Withdrawn claims are always dropped; drafts only when not asked for."""
-    live = [c for c in claims if c.withdrawn is None]
-    drafts = [c for c in live if c.review.status == "draft"]
-    kept = live if include_drafts else [c for c in live if c.review.status != "draft"]
+def select_claims(claims: Sequence[Claim] | pa.Table, include_drafts: bool = False) -> Selection:
+    """Withdrawn claims are always dropped; drafts only when not asked for. Published claims come in id order."""
+    table = claims_table(claims)
+    kept = live(table)
+    draft = pc.equal(nested(kept["review"], "status"), "draft")
+    drafts = pc.sum(draft).as_py() or 0
     return Selection(
-        claims=kept,
-        drafts_left_out=0 if include_drafts else len(drafts),
-        drafts_included=len(drafts) if include_drafts else 0,
-        withdrawn=len(claims) - len(live),
+        claims=kept if include_drafts else kept.filter(pc.invert(draft)),
+        drafts_left_out=0 if include_drafts else drafts,
+        drafts_included=drafts if include_drafts else 0,
+        withdrawn=table.num_rows - kept.num_rows,
     )
 
 
@@ -140,7 +145,8 @@ def _fill(
             )
             counts.setdefault(config, {})[split] = len(rows)
     download_bytes = {config: sum(p.stat().st_size for p in (staging / config).glob("*.parquet")) for config in tables}
-    charts = stats.write_charts(articles, selection.claims, staging / IMAGES)
+    live_claims = stats.LiveClaims.of(selection.claims)
+    charts = stats.write_charts(articles, live_claims, staging / IMAGES)
     inputs = CardInputs.read(
         records,
         counts=counts,
@@ -150,7 +156,7 @@ def _fill(
         drafts_left_out=selection.drafts_left_out,
         drafts_included=selection.drafts_included,
         withdrawn=selection.withdrawn,
-        stats_markdown=stats.card_markdown(articles, selection.claims),
+        stats_markdown=stats.card_markdown(articles, live_claims),
         baselines_markdown=baselines.card_markdown(selection.claims),
     )
     (staging / "README.md").write_text(render_card(articles, selection.claims, inputs), encoding="utf-8")
@@ -160,7 +166,7 @@ def _fill(
 
 def write_dataset(
     articles: list[Article],
-    claims: list[Claim],
+    claims: Sequence[Claim] | pa.Table,
     out: Path,
     *,
     records: Path | None = None,

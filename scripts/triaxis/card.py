@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 from datasets import ClassLabel, DatasetInfo, Features, List, SplitDict, SplitInfo, Value
 from datasets.info import DatasetInfosDict
@@ -20,9 +23,11 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from triaxis import __version__
 from triaxis.agreement import compute, markdown
+from triaxis.columns import field as nested
 from triaxis.dataset import ARTICLE_SPLIT, CONFIG_DOCS, CONFIGS, FEATURES, FIELD_DOCS, field_names
 from triaxis.models import SPLITS, VERDICTS, Article, Claim
 from triaxis.project import PACKAGE_ROOT, Citation, ProjectFileError, citation, hub_repo_id, pyproject
+from triaxis.table import claims_table
 
 LICENSE = "cc-by-4.0"
 PRETTY_NAME = "TriAxis: fact-checked claims on the Russia–Pakistan–China alignment"
@@ -196,21 +201,20 @@ class ClaimFigures:
     countries: Counter[str] = field(default_factory=Counter)
 
     @classmethod
-    def of(cls, claims: list[Claim]) -> ClaimFigures:
-        figures = cls(claims=len(claims))
-        countries: list[str] = []
-        for claim in claims:
-            review = claim.review
-            figures.evidence += len(claim.evidence)
-            figures.annotators.add(review.first_annotator)
-            if review.second_pass is not None:
-                figures.second_passes += 1
-                figures.reviewers.add(review.second_pass.reviewer)
-            if review.adjudication_note is not None:
-                figures.adjudicated += 1
-            countries.extend(claim.countries)
-        figures.countries.update(countries)
-        return figures
+    def of(cls, claims: Sequence[Claim] | pa.Table) -> ClaimFigures:
+        table = claims_table(claims)
+        review = table["review"]
+        second = nested(review, "second_pass")
+        countries = pc.list_flatten(table["countries"])
+        return cls(
+            claims=table.num_rows,
+            evidence=int(pc.sum(pc.list_value_length(table["evidence"])).as_py() or 0),
+            second_passes=table.num_rows - second.null_count,
+            adjudicated=table.num_rows - nested(review, "adjudication_note").null_count,
+            annotators=set(pc.unique(nested(review, "first_annotator")).to_pylist()),
+            reviewers=set(pc.unique(pc.drop_null(nested(second, "reviewer"))).to_pylist()),
+            countries=Counter(countries.to_pylist()),
+        )
 
 
 def language_name(code: str) -> str:
@@ -422,7 +426,8 @@ TASKS = """- **Claim verification** (`text-classification`, `fact-checking`): pr
   and basis), and soft labels from the two review passes (`first_pass_verdict`, `second_pass_verdict`)."""
 
 
-def card_body(articles: list[Article], claims: list[Claim], inputs: CardInputs) -> str:
+def card_body(articles: list[Article], claims: Sequence[Claim] | pa.Table, inputs: CardInputs) -> str:
+    claims = claims_table(claims)
     figures = ClaimFigures.of(claims)
     sections = [
         f"# {PRETTY_NAME}",
@@ -448,7 +453,7 @@ def card_body(articles: list[Article], claims: list[Claim], inputs: CardInputs) 
     return "\n\n".join(sections) + "\n"
 
 
-def render_card(articles: list[Article], claims: list[Claim], inputs: CardInputs) -> str:
+def render_card(articles: list[Article], claims: Sequence[Claim] | pa.Table, inputs: CardInputs) -> str:
     """The card of a build of ``claims`` (the published ones) with the figures in ``inputs``."""
     card = DatasetCard.from_template(
         card_data(inputs),

@@ -20,10 +20,11 @@ from triaxis.cli_common import (
     SourcesOption,
     check_sources,
     err,
-    loaded_models,
+    loaded_tables,
     out,
     require_paths,
     valid_records,
+    valid_tables,
 )
 from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
@@ -91,7 +92,7 @@ def fmt_command(
     """Rewrite record files in canonical form (model key order, 2-space indent, NFC, final newline)."""
     targets = paths or [records]
     require_paths(targets)
-    outcome = validate(targets, records)
+    outcome = validate(targets, records, models=True)
     loaded = {item.file.display: item for item in outcome.corpus.articles + outcome.corpus.claims}
     changed = 0
     failed = False
@@ -136,7 +137,7 @@ def build_command(
     if errors(outcome.problems):
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
-    articles, claims = loaded_models(outcome)
+    articles, claims = loaded_tables(outcome)
     try:
         summary = write_dataset(articles, claims, output, records=records, include_drafts=include_drafts)
     except (BuildError, CroissantError) as exc:
@@ -172,7 +173,7 @@ def agreement_command(
     """Agreement between the first and the blind second pass: raw, Cohen's kappa, per label, confusion."""
     from triaxis.agreement import compute, markdown  # heavy: scikit-learn
 
-    figures = compute(valid_records(records)[1])
+    figures = compute(valid_tables(records)[1])
     if output_format is Format.json:
         print(json.dumps(figures.as_dict(), indent=2))
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.console import Console
 from triaxis.models import Article, Claim
 from triaxis.problems import errors, render
 from triaxis.validate import Outcome, validate
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,16 +58,38 @@ def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
     return articles, claims
 
 
-def valid_records(records: Path, sources: Path | None = None) -> tuple[list[Article], list[Claim]]:
-    """All records of a folder, or the located problems and exit 1 if any record has an error.
+def loaded_tables(outcome: Outcome) -> tuple[list[Article], pa.Table]:
+    """The article models and the claims table (``triaxis.table``) of the records that fit the schema.
+
+    Claims are read into a table straight from their bytes: a few hundred articles make models in no
+    time, hundreds of thousands of claims do not.
+    """
+    from triaxis.table import records_table  # heavy: pyarrow
+
+    articles = [a.model for a in outcome.corpus.articles if isinstance(a.model, Article)]
+    return articles, records_table(c.file.raw for c in outcome.corpus.claims)
+
+
+def _checked(records: Path, sources: Path | None, models: bool) -> Outcome:
+    """Every record validated; the located problems printed, and exit 1 if any is an error.
 
     Warnings (near-duplicate restatements, for example) are printed but do not stop the command.
     """
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources)
+    outcome = validate([records], records, sources, models=models)
     if outcome.problems:  # on stderr, so that --format json output stays parseable
         err.print(render(outcome.problems, "text", len(outcome.files)), markup=False)
     if errors(outcome.problems):
         raise typer.Exit(1)
-    return loaded_models(outcome)
+    return outcome
+
+
+def valid_records(records: Path, sources: Path | None = None) -> tuple[list[Article], list[Claim]]:
+    """All records of a folder as models, or the located problems and exit 1 if any record has an error."""
+    return loaded_models(_checked(records, sources, models=True))
+
+
+def valid_tables(records: Path, sources: Path | None = None) -> tuple[list[Article], pa.Table]:
+    """All records of a folder as article models and a claims table, or the problems and exit 1."""
+    return loaded_tables(_checked(records, sources, models=False))

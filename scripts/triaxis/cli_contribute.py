@@ -195,7 +195,7 @@ def _claim_path(records: Path, claim_id: str) -> Path:
 
 def _load_claim(path: Path, records: Path, sources: Path | None, purpose: str) -> Claim:
     """The claim in ``path``, or its validation errors and exit 1 when it does not pass."""
-    outcome = validate([path], records, sources)
+    outcome = validate([path], records, sources, models=True)
     failing = errors(outcome.problems)
     if failing:
         print(render(failing, "text", 1))

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from triaxis.cli_common import RecordsOption, err, out, valid_records
+from triaxis.cli_common import RecordsOption, err, out, valid_records, valid_tables
 from triaxis.labels import LabelSpace
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def baselines_command(
     """Majority-class and claim-only (TF-IDF + logistic regression) baselines: accuracy and macro-F1 per split."""
     from triaxis import baselines as baseline_runs  # heavy: scikit-learn
 
-    results = baseline_runs.run(valid_records(records)[1])
+    results = baseline_runs.run(valid_tables(records)[1])
     if output_format is ReportFormat.json:
         print(json.dumps(results.as_dict(), indent=2))
         return
@@ -220,9 +220,10 @@ def stats_command(
     top: Annotated[int, typer.Option("--top", min=1, help="How many evidence publishers to list.")] = 10,
 ) -> None:
     """Tables of claims per article, verdict × article, claim types, evidence per claim, publishers and splits."""
-    from triaxis.stats import tables, write_charts  # heavy: matplotlib
+    from triaxis.stats import LiveClaims, tables, write_charts  # heavy: matplotlib
 
-    articles, claims = valid_records(records)
+    articles, table = valid_tables(records)
+    claims = LiveClaims.of(table)
     for stat in tables(articles, claims, top):
         table = Table(title=stat.title)
         for number, header in enumerate(stat.headers):

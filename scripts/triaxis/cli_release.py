@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from triaxis import __version__
-from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_models, out, require_paths
+from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_tables, out, require_paths
 from triaxis.problems import errors, render
 from triaxis.validate import validate
 
@@ -102,7 +102,7 @@ def publish_command(
             print(render(outcome.problems, "text", len(outcome.files)))
             err.print("publish stopped: fix the problems above first")
             raise typer.Exit(1)
-        articles, claims = loaded_models(outcome)
+        articles, claims = loaded_tables(outcome)
         with built_release(articles, claims, records, repo, __version__, private) as release:
             if dry_run:
                 print(release.describe())

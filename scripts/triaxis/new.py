@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from triaxis.canonical import canonical_text
-from triaxis.checks import Corpus, check
 from triaxis.dates import date_range, precision_of
 from triaxis.models import (
     SCHEMA_VERSION,
@@ -38,8 +37,8 @@ from triaxis.models import (
     Span,
 )
 from triaxis.problems import Problem
-from triaxis.record_checks import string_values
-from triaxis.records import ARTICLES_DIR, CLAIMS_DIR, parse_text, pointer
+from triaxis.record_checks import Context, Record, record_check, string_values
+from triaxis.records import ARTICLES_DIR, CLAIMS_DIR, RecordFile, parse_text, pointer
 from triaxis.splits import hashed_split
 
 PLACEHOLDER = "TODO:"
@@ -72,15 +71,13 @@ def _hint(value: str) -> str:
     return value.removeprefix(PLACEHOLDER).strip()
 
 
-@check("TX272", "no placeholder left from `triaxis new`")
-def placeholders_filled(corpus: Corpus) -> Iterator[Problem]:
-    for item in corpus.articles + corpus.claims:
-        raw = item.file.raw
-        # Placeholders all contain "TODO"; only a file with it (or with \u escapes) needs its values walked.
-        if b"TODO" not in raw and b"\\u" not in raw:
-            continue
-        for where, value in placeholders(item.file.data):
-            yield item.file.problem(where, "TX272", f"left to fill in: {_hint(value)}")
+@record_check(("TX272", "no placeholder left from `triaxis new`"))
+def placeholders_filled(file: RecordFile, data: Record, context: Context) -> Iterator[Problem]:
+    # Placeholders all contain "TODO"; only a file with it (or with \u escapes) needs its values walked.
+    if b"TODO" not in file.raw and b"\\u" not in file.raw:
+        return
+    for where, value in placeholders(data):
+        yield file.problem(where, "TX272", f"left to fill in: {_hint(value)}")
 
 
 def next_claim_id(records: Path, article_id: str) -> str:

@@ -17,15 +17,18 @@ import hashlib
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from triaxis.build import BuildError, write_dataset
 from triaxis.croissant import CroissantError
 from triaxis.models import Article, Claim
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -171,7 +174,12 @@ def verify_loads(folder: Path, counts: dict[str, dict[str, int]]) -> None:
 
 @contextmanager
 def built_release(
-    articles: list[Article], claims: list[Claim], records: Path, repo_id: str, version: str, private: bool
+    articles: list[Article],
+    claims: Sequence[Claim] | pa.Table,
+    records: Path,
+    repo_id: str,
+    version: str,
+    private: bool,
 ) -> Iterator[Release]:
     """Build into a temporary folder, check it loads, and yield the release; the folder goes afterwards."""
     with tempfile.TemporaryDirectory(prefix="triaxis-release-") as temporary:
