@@ -88,9 +88,9 @@ def scored(claims: Sequence[Claim] | pa.Table) -> list[Scored]:
     """The scored claims in id order, as ``triaxis.labels.scored_claims`` selects them, read from the claims table."""
     table = claims_table(claims)
     keep = pc.and_(pc.is_null(table["withdrawn"]), pc.equal(nested(table["review"], "status"), "reviewed"))
-    table = table.filter(keep)
-    table = table.take(pc.sort_indices(table["id"]))
     names = Scored._fields
+    table = table.filter(keep).select(list(names))
+    table = table.take(pc.sort_indices(table["id"]))
     return list(map(Scored._make, zip(*(table[n].to_pylist() for n in names), strict=True)))
 
 
