@@ -10,8 +10,8 @@ times, each as a subprocess on the warm page cache:
 
 - ``read + json.loads``: a Python loop that reads and parses every record file, nothing else;
 - ``triaxis validate --sources``: parse, schema and every semantic check;
-- ``validate() core``: the same in Python without the checks that other modules register
-  (TX270–TX272) and without building models, to show what those cost;
+- ``validate() core``: the same in Python without the near-duplicate restatement checks
+  (TX270, TX271), to show what they cost;
 - ``triaxis build --sources``: validation again, then the dataset written;
 - ``check-jsonschema``: the claim and article files against ``schema/*.schema.json``, in
   batches that fit the argument list, times summed.
@@ -45,9 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 CLAIMS_PER_ARTICLE = 500
 RELATED_EVERY = 10  # one claim in ten is linked to a claim of the next article
 ARG_BYTES = 1_000_000  # stay well under the kernel's argument-list limit
-# The validation of this repository's record modules alone: the same ``validate`` call without the
-# checks registered by other modules (near-duplicate restatements, placeholders) and without
-# building models, which only those checks and the build need.
+# The same ``validate`` call without the near-duplicate restatement checks (TX270, TX271), the
+# slowest cross-record checks, to show what they cost.
 CORE = """
 import sys
 from pathlib import Path

@@ -197,6 +197,7 @@ class Corpus:
 
 Check = Callable[[Corpus], Iterator[Problem]]
 CHECKS: dict[str, tuple[str, Check]] = {}
+CHECKS_MODULE = __name__
 
 
 def check(code: str, title: str) -> Callable[[Check], Check]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from triaxis.checks import CHECKS, FACTS, PLAIN_FACTS, Corpus, Loaded, PlainFacts, load_texts
+from triaxis.checks import CHECKS, CHECKS_MODULE, FACTS, PLAIN_FACTS, Corpus, Loaded, PlainFacts, load_texts
 from triaxis.models import RECORD_MODELS
 from triaxis.problems import Problem
 from triaxis.record_checks import Context, country_codes, run_record_checks
@@ -161,6 +161,45 @@ def _results(jobs: list[Job], context: Context, workers: int) -> Iterator[Result
         _shared = None
 
 
+def _run_checks(codes: list[str]) -> list[list[Problem]]:
+    """The problems of each check named, run on the corpus set before the fork."""
+    assert _corpus is not None
+    return [list(CHECKS[code][1](_corpus)) for code in codes]
+
+
+_corpus: Corpus | None = None
+
+
+def _cross_record_problems(corpus: Corpus, parallel: bool) -> list[Problem]:
+    """Every cross-record problem, in the order of the checks.
+
+    Checks registered by one module may share work (the two restatement checks compare the
+    restatements once), so they run together; with ``parallel`` each other module's checks (the
+    restatement comparison is the slowest of all) run in a forked process while this one runs
+    those of ``triaxis.checks``.
+    """
+    global _corpus
+    groups: dict[str, list[str]] = {}
+    for code, (_title, function) in CHECKS.items():
+        groups.setdefault(function.__module__, []).append(code)
+    here = groups.pop(CHECKS_MODULE, [])
+    if not parallel or not groups or "fork" not in get_all_start_methods():
+        return [problem for _title, check in CHECKS.values() for problem in check(corpus)]
+    _corpus = corpus
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child uses none
+            pool = ProcessPoolExecutor(max_workers=len(groups), mp_context=get_context("fork"))
+        with pool:
+            futures = [(codes, pool.submit(_run_checks, codes)) for codes in groups.values()]
+            found = dict(zip(here, _run_checks(here), strict=True))
+            for codes, future in futures:
+                found.update(zip(codes, future.result(), strict=True))
+    finally:
+        _corpus = None
+    return [problem for code in CHECKS for problem in found[code]]
+
+
 def _display(path: str, cwd: str) -> str:
     return path[len(cwd) + 1 :] if path.startswith(cwd + os.sep) else path
 
@@ -220,7 +259,6 @@ def validate(
                     continue
             loaded = Loaded(record, model, FACTS[kind](facts))  # type: ignore[arg-type]
             (corpus.claims if kind == "claim" else corpus.articles).append(loaded)
-        for _title, run in CHECKS.values():
-            problems.extend(run(corpus))
+        problems.extend(_cross_record_problems(corpus, len(jobs) >= PARALLEL_FROM if workers is None else workers > 1))
     shown = {f.display for f in files}
     return Outcome([p for p in problems if p.path in shown], files, corpus)
