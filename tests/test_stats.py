@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -13,7 +14,16 @@ from conftest import REPO
 from triaxis.cli import app
 from triaxis.cli_common import valid_records
 from triaxis.models import SPLITS, VERDICTS, Article, Claim, Withdrawal
-from triaxis.stats import CHART_FILES, StatTable, card_markdown, tables, write_charts
+from triaxis.stats import (
+    CHART_FILES,
+    TOP_ARTICLES,
+    LiveClaims,
+    StatTable,
+    _verdict_by_article_chart,
+    card_markdown,
+    tables,
+    write_charts,
+)
 
 runner = CliRunner()
 RECORDS = REPO / "records"
@@ -108,3 +118,25 @@ def test_stats_command_prints_tables_and_writes_charts(tmp_path: Path) -> None:
         assert title in result.stdout
     assert "Evidence publishers (top 3 of" in result.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(CHART_FILES)
+
+
+def test_per_article_chart_keeps_the_articles_with_most_claims() -> None:
+    articles = [f"article-{n:02d}" for n in range(40)]
+    # article-00 has 1 claim, article-39 has 40: the chart keeps article-10 … article-39.
+    article_id = [a for n, a in enumerate(articles) for _ in range(n + 1)]
+    live = LiveClaims(
+        article_id=article_id,
+        verdict=[VERDICTS[n % len(VERDICTS)] for n in range(len(article_id))],
+        split=["train"] * len(article_id),
+        claim_type=["event"] * len(article_id),
+        evidence_count=[0] * len(article_id),
+        publisher=[],
+        publisher_claim=[],
+    )
+    figure = _verdict_by_article_chart([], live)
+    axes = figure.axes[0]
+    shown = [label.get_text() for label in axes.get_yticklabels()]
+    assert shown == articles[40 - TOP_ARTICLES :]
+    assert axes.get_title() == f"Verdicts per article (the {TOP_ARTICLES} of 40 with most claims)"
+    few = _verdict_by_article_chart([], replace(live, article_id=["article-00"] * len(article_id)))
+    assert few.axes[0].get_title() == "Verdicts per article"
