@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 from conftest import REPO
 from triaxis.cli import app
 from triaxis.problems import Problem, errors, render
-from triaxis.similarity import NEAR_THRESHOLD, all_words, close_pairs, words
+from triaxis.similarity import NEAR_THRESHOLD, close_pairs, words
 from triaxis.validate import validate
+from triaxis.wording import word_hashes
 
 TODAY = dt.date(2026, 11, 23)
 FOLDER = "claims/harbour-2020"
@@ -54,13 +55,15 @@ def test_words_ignore_case_spacing_and_punctuation() -> None:
     assert words("Eastmere's  new PIER, opened (2020).") == words("eastmere s new pier opened 2020")
 
 
-def test_all_words_at_once_equal_the_words_of_each_text() -> None:
-    texts = ["A pier, A PIER!", "", "…", "Ǆemal's ﬁrst visit", "A", "3 March 2020; 240 m."]
-    together = all_words(texts)
-    assert together.joined == [" ".join(words(t)) for t in texts]
-    assert together.rows.tolist() == [n for n, t in enumerate(texts) for _ in words(t)]
-    assert together.hashes.tolist() == [hash(w) for t in texts for w in words(t)]
-    assert all_words([]).joined == []
+def test_the_facts_of_a_claim_carry_the_hashes_of_its_words() -> None:
+    records = REPO / "records"
+    for workers in (1, 2):
+        claims = validate([records], records, workers=workers).corpus.claims
+        assert len(claims) > 300
+        assert all(c.facts.words == tuple(hash(w) for w in words(c.facts.claim)) for c in claims)
+    expected = ["eastmere", "s", "first", "pier", "3", "march"]
+    assert word_hashes("Eastmere's ﬁrst PIER, 3 March!") == tuple(map(hash, expected))
+    assert word_hashes("…") == ()
 
 
 def brute_force(documents: list[list[str]], threshold: float) -> list[tuple[int, int]]:

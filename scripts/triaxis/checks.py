@@ -22,6 +22,7 @@ from triaxis.models import RECORD_MODELS, Article, Claim
 from triaxis.problems import Problem
 from triaxis.record_checks import safe_range
 from triaxis.records import RecordFile, pointer
+from triaxis.wording import word_hashes
 
 
 class Link(NamedTuple):
@@ -65,6 +66,7 @@ class ClaimFacts(NamedTuple):
     related: tuple[Link, ...]
     withdrawn: Withdrawal | None
     split: str
+    words: tuple[int, ...]  # not a model field: the hashes of the restatement's words (``triaxis.wording``)
 
 
 class SourceFile(NamedTuple):
@@ -101,6 +103,7 @@ def plain_claim_facts(data: dict[str, Any]) -> PlainFacts:
         tuple((link["id"], link["relation"]) for link in data["related"]),
         None if withdrawn is None else (withdrawn["on"], withdrawn["replaced_by"]),
         data["split"],
+        word_hashes(data["claim"]),
     )
 
 
@@ -114,7 +117,21 @@ def plain_article_facts(data: dict[str, Any]) -> PlainFacts:
 
 
 def claim_facts(plain: PlainFacts) -> ClaimFacts:
-    record_id, article_id, quote, span, claim, claimant, attribution, date, verdict, related, withdrawn, split = plain
+    (
+        record_id,
+        article_id,
+        quote,
+        span,
+        claim,
+        claimant,
+        attribution,
+        date,
+        verdict,
+        related,
+        withdrawn,
+        split,
+        words,
+    ) = plain
     return ClaimFacts(
         record_id,
         article_id,
@@ -128,6 +145,7 @@ def claim_facts(plain: PlainFacts) -> ClaimFacts:
         tuple(Link(*link) for link in related) if related else (),
         None if withdrawn is None else Withdrawal(*withdrawn),
         split,
+        words,
     )
 
 

@@ -16,13 +16,14 @@ all pairs: prefix filtering (Bayardo et al., "Scaling up all pairs similarity se
 orders each claim's words from rarest to commonest; two word sets with Jaccard similarity at least
 t must share a word among the first ``|x| - ceil(t·|x|) + 1`` of each. Only pairs that share such a
 word are compared, and both the candidate search and the comparison are sparse-matrix products.
+The words themselves (``triaxis.wording``) are hashed by the validation workers as they read each
+claim, so this module only compares.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -35,42 +36,13 @@ from scipy.sparse.csgraph import connected_components
 from triaxis.checks import ClaimFacts, Corpus, Loaded, check
 from triaxis.models import Claim
 from triaxis.problems import Problem
+from triaxis.wording import words
+
+__all__ = ["NEAR_THRESHOLD", "close_pairs", "close_restatements", "duplicate_restatements", "words"]
 
 NEAR_THRESHOLD = 0.7
 MAX_NAMED = 5
-_WORD = re.compile(r"\w+")
-_SEPARATOR = "A"  # case folding leaves no upper-case letter in a text
 _PAIR_CHUNK = 200_000
-
-
-def words(text: str) -> list[str]:
-    """The words of a text: case folded, compatibility forms (ligatures, full-width letters) unified, punctuation dropped."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-@dataclass
-class Words:
-    """The words of many texts, as ``words`` gives them, with each word's 64-bit hash and text number."""
-
-    hashes: np.ndarray
-    rows: np.ndarray
-    joined: list[str]  # each text's words joined by single spaces: equal exactly for duplicates
-
-
-def all_words(texts: Sequence[str]) -> Words:
-    """The words of all texts in one regex scan over the joined texts, which is much faster than one scan each.
-
-    The texts are joined with a separator word that case folding never leaves in a text.
-    """
-    if not texts:
-        return Words(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
-    tokens = _WORD.findall(f" {_SEPARATOR} ".join(unicodedata.normalize("NFKC", t).casefold() for t in texts))
-    hashes = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens))
-    separators = hashes == hash(_SEPARATOR)
-    marks = np.flatnonzero(separators)
-    starts, ends = np.concatenate(([0], marks + 1)), np.concatenate((marks, [len(tokens)]))
-    joined = [" ".join(tokens[s:e]) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    return Words(hashes[~separators], np.cumsum(separators)[~separators], joined)
 
 
 def _ranked_sets(hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -181,15 +153,18 @@ def _analyse(corpus: Corpus) -> _Analysis:
     items = [c for c in corpus.claims if c.facts.withdrawn is None]
     models: list[ClaimFacts] = [c.facts for c in items]  # type: ignore[misc]
     group = _groups(models)
-    text = all_words([m.claim for m in models])
+    # Each restatement's word hashes, computed by the worker that read the claim.
+    sequences = [m.words for m in models]
+    hashes = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64)
+    rows = np.repeat(np.arange(len(sequences), dtype=np.int64), [len(s) for s in sequences])
 
     def linked(i: int, j: int) -> bool:
         return bool(group[i] == group[j])
 
-    by_text: dict[str, list[int]] = defaultdict(list)
-    for index, joined in enumerate(text.joined):
-        if joined:
-            by_text[joined].append(index)
+    by_text: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    for index, sequence in enumerate(sequences):
+        if sequence:
+            by_text[sequence].append(index)
     exact: dict[int, list[int]] = defaultdict(list)
     for members in by_text.values():
         if len(members) < 2:
@@ -200,8 +175,8 @@ def _analyse(corpus: Corpus) -> _Analysis:
                 if i != j and (same_article or not linked(i, j)):
                     exact[i].append(j)
     close: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i, j, similarity in _close_pairs(text.hashes, text.rows, len(models), NEAR_THRESHOLD):
-        if text.joined[i] == text.joined[j] or linked(i, j):
+    for i, j, similarity in _close_pairs(hashes, rows, len(models), NEAR_THRESHOLD):
+        if sequences[i] == sequences[j] or linked(i, j):
             continue
         close[i].append((j, similarity))
         close[j].append((i, similarity))
