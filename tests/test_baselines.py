@@ -16,7 +16,7 @@ from triaxis.baselines import Baseline, Baselines, SplitScore, card_markdown, le
 from triaxis.cli import app
 from triaxis.cli_common import valid_records
 from triaxis.labels import scored_claims
-from triaxis.models import SPLITS, Claim
+from triaxis.models import SPLITS, Claim, Withdrawal
 
 runner = CliRunner()
 RECORDS = REPO / "records"
@@ -108,3 +108,18 @@ def test_majority_ties_go_to_the_earlier_verdict_whatever_the_claim_order(record
     assert Counter(c.verdict for c in scored_claims(claims)) == Counter({"supported": 1, "refuted": 1})
     for ordered in (claims, claims[::-1]):
         assert baselines.run(ordered).majority.description.endswith("(`supported`)")
+
+
+def test_the_table_selects_the_same_scored_claims_as_the_models() -> None:
+    """``baselines.scored`` reads the claims table; it must keep exactly the claims ``scored_claims`` keeps."""
+    claims = real_claims()
+    changed = [
+        claims[0].model_copy(update={"review": claims[0].review.model_copy(update={"status": "draft"})}),
+        claims[1].model_copy(update={"withdrawn": Withdrawal(on="2026-11-02", reason="Duplicate.", replaced_by=None)}),
+        *reversed(claims[2:]),
+    ]
+    from_table = baselines.scored(changed)
+    assert [(s.id, s.claim, s.verdict, s.split) for s in from_table] == [
+        (c.id, c.claim, c.verdict, c.split) for c in scored_claims(changed)
+    ]
+    assert len(from_table) == len(claims) - 2

@@ -147,9 +147,7 @@ def _baselines_started(claims: pa.Table) -> Callable[[], str]:
     pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the child uses none of them
-        future = pool.submit(
-            baselines.card_markdown, claims.select(["id", "claim", "verdict", "split", "review", "withdrawn"])
-        )
+        future = pool.submit(baselines.card_markdown, claims.select(baselines.TABLE_COLUMNS))
 
     def result() -> str:
         with pool:
