@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import random
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO
+from triaxis import similarity
 from triaxis.cli import app
 from triaxis.problems import Problem, errors, render
 from triaxis.similarity import NEAR_THRESHOLD, close_pairs, words
@@ -81,6 +83,20 @@ def test_close_pairs_finds_exactly_what_comparing_all_pairs_finds(threshold: flo
     fast = [(i, j) for i, j, _ in close_pairs(documents, threshold)]
     assert fast == brute_force(documents, threshold)
     assert threshold > 0.5 or len(fast) > 5  # the low thresholds really exercise the candidate search
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, NEAR_THRESHOLD, 0.9, 1.0])
+def test_close_pairs_is_exact_for_short_documents_across_blocks(
+    threshold: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One- and two-word documents need fewer shared prefix words than the rest; blocks must not lose pairs."""
+    monkeypatch.setattr(similarity, "_BLOCK", 7)
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(12)]
+    documents = [rng.sample(vocabulary, rng.randint(1, 6)) for _ in range(150)]
+    fast = [(i, j) for i, j, _ in close_pairs(documents, threshold)]
+    assert fast == brute_force(documents, threshold)
+    assert len(fast) > 20
 
 
 def test_close_pairs_handles_empty_and_single_documents() -> None:
