@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from conftest import FAILING, REPO, SHARED_SOURCES, VALID, overlay
+from triaxis.record_checks import string_values, text_clean
+from triaxis.records import RecordFile
 from triaxis.validate import validate
 
 TODAY = dt.date(2026, 11, 23)
@@ -111,3 +114,30 @@ def test_repository_records_pass_with_article_texts() -> None:
 def test_repository_records_pass_without_article_texts() -> None:
     outcome = validate([REPO / "records"], REPO / "records")
     assert outcome.problems == []
+
+
+# Texts whose escapes or composing characters the byte-level shortcut of TX252 must not misread:
+# (text, whether it is clean). json.dumps writes \n, \t, \r, \b, \f, \" and \\ as short escapes.
+ESCAPED_TEXTS = [
+    ("line\nbreak and\ttab", True),
+    ('a "quoted" word and a back\\slash', True),
+    ("escaped newline before a tilde: \n\u0303", True),  # n + tilde would compose; newline + tilde does not
+    ('quote before an acute: "\u0301', True),
+    ("carriage\rreturn", False),
+    ("back\bspace", False),
+    ("form\ffeed", False),
+    ("newline\nthen Cafe\u0301", False),
+    ("caf\u00e9 with \\u in it", True),
+]
+
+
+@pytest.mark.parametrize(("text", "clean"), ESCAPED_TEXTS)
+def test_text_check_reads_escapes_as_the_parsed_strings(text: str, clean: bool, records: Path) -> None:
+    path = records / "claims/harbour-2020/harbour-2020-c001.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["doubts"] = text
+    raw = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    found = list(text_clean(RecordFile(path, "c001.json", "claim", raw), json.loads(raw), None))  # type: ignore[arg-type]
+    assert [p.code for p in found] == ([] if clean else ["TX252"])
+    assert not found or found[0].line == raw[: raw.index(b'"doubts"')].count(b"\n") + 1
+    assert any(value == text for _path, value in string_values(json.loads(raw)))

@@ -43,6 +43,7 @@ from triaxis.splits import hashed_split
 
 PLACEHOLDER = "TODO:"
 PLACEHOLDER_URL = "https://example.invalid/TODO"
+_TODO = re.compile(b"TODO")  # found faster by the regex engine than by ``in``
 ARTICLE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -74,7 +75,8 @@ def _hint(value: str) -> str:
 @record_check(("TX272", "no placeholder left from `triaxis new`"))
 def placeholders_filled(file: RecordFile, data: Record, context: Context) -> Iterator[Problem]:
     # Placeholders all contain "TODO"; only a file with it (or with \u escapes) needs its values walked.
-    if b"TODO" not in file.raw and b"\\u" not in file.raw:
+    raw = file.raw
+    if _TODO.search(raw) is None and (b"\\" not in raw or b"\\u" not in raw):
         return
     for where, value in placeholders(data):
         yield file.problem(where, "TX272", f"left to fill in: {_hint(value)}")

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -143,8 +143,9 @@ def _review_consistent(file: RecordFile, data: Record) -> Iterator[Problem]:
 _PLAIN_HOST = re.compile(r"https?://[A-Za-z0-9.-]*[A-Za-z0-9](?::[0-9]+)?(?:[/?#]|$)")
 
 
+@lru_cache(maxsize=1 << 16)
 def has_http_host(url: str) -> bool:
-    """Whether a URL is http(s) with a host, as ``urllib.parse.urlsplit`` reads it."""
+    """Whether a URL is http(s) with a host, as ``urllib.parse.urlsplit`` reads it (cached: claims share sources)."""
     if _PLAIN_HOST.match(url):
         return True
     try:
@@ -231,10 +232,13 @@ def dates_sound(file: RecordFile, data: Record, context: Context) -> Iterator[Pr
             )
 
 
-# Without escapes, a control character (category Cc) other than newline and tab can only be in a
-# parsed string if the file holds it raw: as DEL, or as a C1 character (UTF-8 C2 80–9F); other
-# raw control characters are invalid JSON. Single bytes are found at memchr speed.
+# Without escapes that can stand for one (\uXXXX, \b, \f, \r), a control character (category Cc)
+# other than newline and tab can only be in a parsed string if the file holds it raw: as DEL, or as
+# a C1 character (UTF-8 C2 80–9F); other raw control characters are invalid JSON. Single bytes are
+# found at memchr speed. (``\\u`` is not an escape of u, but is taken as one: the values are then
+# read one by one, which is exact, only slower.)
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_ESCAPE_OF_CONTROL = re.compile(rb"\\[ubfr]")
 # Category Cc is exactly U+0000–U+001F and U+007F–U+009F; newline and tab are allowed.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -254,9 +258,9 @@ def string_values(value: object, path: Parts = ()) -> Iterator[tuple[Parts, str]
 @record_check(("TX252", "text is NFC without control characters"))
 def text_clean(file: RecordFile, data: Record, context: Context) -> Iterator[Problem]:
     raw = file.raw
-    plain = b"\\" not in raw and b"\x7f" not in raw
+    plain = (b"\\" not in raw or not _ESCAPE_OF_CONTROL.search(raw)) and b"\x7f" not in raw
     if plain and (raw.isascii() or (not (b"\xc2" in raw and _C1.search(raw)) and _nfc(raw))):
-        return  # decided from the bytes: without escapes, the strings are the file's text between quotes
+        return  # decided from the bytes: the strings are the file's text between quotes, escapes aside
     for path, value in string_values(data):
         if _CONTROL.search(value):
             yield file.problem(pointer(*path), "TX252", "contains a control character")
@@ -266,5 +270,7 @@ def text_clean(file: RecordFile, data: Record, context: Context) -> Iterator[Pro
 
 def _nfc(raw: bytes) -> bool:
     # The quotes around each string are starters that compose with nothing, so the whole text
-    # is in NFC exactly when every string in it is.
+    # is in NFC exactly when every string in it is. An escape left (\n, \t, \", \\, \/) stands for
+    # such a starter too; its letter, which may compose (n with a tilde), can only make the text
+    # fail where the string passes, and then the strings are read one by one.
     return unicodedata.is_normalized("NFC", raw.decode("utf-8"))

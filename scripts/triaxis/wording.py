@@ -14,6 +14,8 @@ _WORD = re.compile(r"\w+")
 
 def words(text: str) -> list[str]:
     """The words of a text: case folded, compatibility forms (ligatures, full-width letters) unified, punctuation dropped."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefolds it to lower case
+        return _WORD.findall(text.lower())
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
