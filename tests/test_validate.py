@@ -141,3 +141,12 @@ def test_text_check_reads_escapes_as_the_parsed_strings(text: str, clean: bool, 
     assert [p.code for p in found] == ([] if clean else ["TX252"])
     assert not found or found[0].line == raw[: raw.index(b'"doubts"')].count(b"\n") + 1
     assert any(value == text for _path, value in string_values(json.loads(raw)))
+
+
+def test_bytes_are_kept_only_when_asked_for_and_read_again_otherwise(records: Path) -> None:
+    kept = validate([records], records, None, TODAY, keep_bytes=True).corpus.claims
+    lazy = validate([records], records, None, TODAY).corpus.claims
+    assert kept and [c.file._raw for c in kept] == [Path(c.file.path).read_bytes() for c in kept]
+    assert all(c.file._raw is None for c in lazy)
+    assert [c.file.raw for c in lazy] == [c.file.raw for c in kept]
+    assert [c.model for c in lazy] == [c.model for c in kept]

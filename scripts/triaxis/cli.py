@@ -131,7 +131,7 @@ def build_command(
 
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources)
+    outcome = validate([records], records, sources, keep_bytes=True)
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
     if errors(outcome.problems):

@@ -77,7 +77,7 @@ def _checked(records: Path, sources: Path | None, models: bool) -> Outcome:
     """
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources, models=models)
+    outcome = validate([records], records, sources, models=models, keep_bytes=True)
     if outcome.problems:  # on stderr, so that --format json output stays parseable
         err.print(render(outcome.problems, "text", len(outcome.files)), markup=False)
     if errors(outcome.problems):

@@ -97,7 +97,7 @@ def publish_command(
         check_version(__version__, settings.get("version"), records)
         if not dry_run:
             token = resolve_token()
-        outcome = validate([records], records, sources)
+        outcome = validate([records], records, sources, keep_bytes=True)
         if errors(outcome.problems):
             print(render(outcome.problems, "text", len(outcome.files)))
             err.print("publish stopped: fix the problems above first")

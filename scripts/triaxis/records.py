@@ -49,15 +49,34 @@ class RecordFile:
     ``Path`` only when asked for: at 200,000 files the ``Path`` objects alone cost a second.
     """
 
-    __slots__ = ("_location", "_path", "_positions", "display", "kind", "raw", "reported")
+    __slots__ = ("_location", "_path", "_positions", "_raw", "display", "kind", "reported")
 
     def __init__(
-        self, path: Path | str, display: str, kind: RecordKind | None, raw: bytes = b"", reported: bool = True
+        self, path: Path | str, display: str, kind: RecordKind | None, raw: bytes | None = b"", reported: bool = True
     ) -> None:
         self._location = os.fspath(path)
         self._path = path if isinstance(path, Path) else None
-        self.display, self.kind, self.raw, self.reported = display, kind, raw, reported
+        self.display, self.kind, self._raw, self.reported = display, kind, raw, reported
         self._positions: dict[str, tuple[Position, Position | None]] | None = None
+
+    @property
+    def raw(self) -> bytes:
+        """The file's bytes; with ``raw=None`` read when first asked for (empty if the file can no longer be read).
+
+        Validation passes None for a record whose bytes it did not keep: at 200,000 records, sending
+        every file's bytes back from the workers costs more time and memory than reading again the
+        few files a cross-record problem must be located in.
+        """
+        if self._raw is None:
+            try:
+                self._raw = read_raw(self._location)
+            except ParseError:
+                self._raw = b""
+        return self._raw
+
+    @raw.setter
+    def raw(self, raw: bytes) -> None:
+        self._raw = raw
 
     @property
     def path(self) -> Path:

@@ -48,8 +48,9 @@ PARALLEL_FROM = 2000
 CHUNK = 1000
 INTERNAL_ERROR = "TX129"
 
-# (path, display, reported) in; (raw bytes if the record fits the schema, problems, facts) out.
-Job = tuple[str, str, bool]
+# (path, display, reported, keep the bytes) in; (raw bytes if kept and the record fits the schema,
+# problems, facts) out.
+Job = tuple[str, str, bool, bool]
 Located = tuple[int, int, str, str]
 Result = tuple[bytes | None, list[Located], PlainFacts | None]
 
@@ -69,7 +70,7 @@ def _located(problem: Problem) -> Located:
 
 def check_file(job: Job, context: Context) -> Result:
     """Everything one file can be checked for on its own; never raises."""
-    path, display, reported = job
+    path, display, reported, keep = job
     parts = tuple(path.split(os.sep))
     problems: list[Located] = []
     try:
@@ -92,7 +93,7 @@ def check_file(job: Job, context: Context) -> Result:
             return None, problems, None
         if reported:
             problems.extend(_located(p) for p in run_record_checks(record, data, context))
-        return raw, problems, PLAIN_FACTS[kind](data)
+        return raw if keep else None, problems, PLAIN_FACTS[kind](data)
     except ParseError as exc:
         problems.append((exc.line, exc.col, exc.code, exc.message))
     except Exception as exc:  # a defect of the checker must still not stop the others, nor show a traceback
@@ -219,6 +220,7 @@ def validate(
     today: dt.date | None = None,
     workers: int | None = None,
     models: bool = False,
+    keep_bytes: bool = False,
 ) -> Outcome:
     """Validate ``paths`` in the context of every record under ``records_root``.
 
@@ -227,6 +229,8 @@ def validate(
     core when there are many files). No check needs a record's pydantic model, so models are built
     on first use (``Loaded.model``); with ``models`` those of the requested records are built here
     and a record the models reject is reported (tests hold the schema and the models to agree).
+    ``keep_bytes`` keeps the bytes of every file in memory, for a caller that reads them all (the
+    build's claims table); otherwise a file is read again only if something asks for its bytes.
     """
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
@@ -235,17 +239,18 @@ def validate(
     same = [os.path.realpath(p) for p in paths] == [os.path.realpath(records_root)]
     every = sorted(wanted.union(discover([records_root]) if records_root.is_dir() and not same else ()))
     cwd = os.path.realpath(os.getcwd())
-    jobs: list[Job] = [(path, _display(path, cwd), path in wanted) for path in every]
+    keep = keep_bytes or models
+    jobs: list[Job] = [(path, _display(path, cwd), path in wanted, keep) for path in every]
     problems: list[Problem] = []
     files: list[RecordFile] = []
     with _gc_paused():
-        for (path, display, reported), (raw, located, facts) in zip(
+        for (path, display, reported, _keep), (raw, located, facts) in zip(
             jobs, _results(jobs, context, _workers(len(jobs), workers)), strict=True
         ):
             if located:
                 problems.extend(Problem(display, *place) for place in located)
             kind = kind_of(tuple(path.split(os.sep)))
-            record = RecordFile(path, display, kind, raw or b"", reported)
+            record = RecordFile(path, display, kind, raw, reported)
             if reported:
                 files.append(record)
             if facts is None or kind is None:
