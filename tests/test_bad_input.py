@@ -128,7 +128,7 @@ def test_serial_and_parallel_validation_agree(real_records: Path) -> None:
     parallel = validate([real_records], real_records, workers=2)
     assert serial.problems == parallel.problems  # same problems in the same order, whichever process found them
     assert len(serial.problems) > len(CASES) // 2
-    assert {"TX202", "TX270"} <= {p.code for p in parallel.problems}  # from the checks run here and in the fork
+    assert {"TX202", "TX270"} <= {p.code for p in parallel.problems}  # from the checks run here and in the other thread
     assert [f.display for f in serial.files] == [f.display for f in parallel.files]
     assert [c.facts for c in serial.corpus.claims] == [c.facts for c in parallel.corpus.claims]
 

@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
 from triaxis.models import RECORD_MODELS, Article, Claim
 from triaxis.problems import Problem
 from triaxis.record_checks import safe_range
@@ -195,16 +199,23 @@ class Corpus:
     claims: list[Loaded] = field(default_factory=list)
     texts: dict[str, str] | None = None
     today: dt.date = field(default_factory=dt.date.today)
+    _claims_by_id: tuple[int, dict[str, Loaded]] | None = field(default=None, repr=False, compare=False)
 
     def article_ids(self) -> set[str]:
         return {a.facts.id for a in self.articles}
 
     def claims_by_id(self) -> dict[str, Loaded]:
-        """Each claim id's first record (in path order), as ``ids_unique`` counts the others as duplicates."""
-        found: dict[str, Loaded] = {}
-        for item in self.claims:
-            found.setdefault(item.facts.id, item)
-        return found
+        """Each claim id's first record (in path order), as ``ids_unique`` counts the others as duplicates.
+
+        Worked out once for the claims as they are (several checks ask; at 200,000 claims each asking
+        cost a tenth of a second); a claim added later makes it be worked out again.
+        """
+        if self._claims_by_id is None or self._claims_by_id[0] != len(self.claims):
+            found: dict[str, Loaded] = {}
+            for item in self.claims:
+                found.setdefault(item.facts.id, item)
+            self._claims_by_id = (len(self.claims), found)
+        return self._claims_by_id[1]
 
     def articles_by_id(self) -> dict[str, Loaded]:
         found: dict[str, Loaded] = {}
@@ -245,6 +256,8 @@ def _claims(corpus: Corpus) -> Iterator[tuple[Loaded, ClaimFacts]]:
 @check("TX202", "ids unique")
 def ids_unique(corpus: Corpus) -> Iterator[Problem]:
     for group in (corpus.articles, corpus.claims):
+        if group is corpus.claims and len(corpus.claims_by_id()) == len(group):
+            continue  # every claim id once: the common case, decided from the index the other checks share
         holders: dict[str, list[Loaded]] = defaultdict(list)
         for item in group:
             holders[item.facts.id].append(item)
@@ -381,16 +394,38 @@ def related_groups(claims: Sequence[_Linked]) -> list[list[Any]]:
     return sorted(groups.values(), key=lambda g: g[0].id)
 
 
+def group_numbers(claims: Sequence[_Linked]) -> np.ndarray:
+    """The number of each claim's group of claims linked through ``related`` (directly or not).
+
+    The groups of ``related_groups``, numbered by sparse-graph search rather than listed: at 200,000
+    claims several times faster, for checks that only need to know which claims share a group.
+    """
+    index = {claim.id: number for number, claim in enumerate(claims)}
+    links = [(index[c.id], index[link.id]) for c in claims for link in c.related if link.id in index]
+    first, second = (np.array(side, dtype=np.int64) for side in zip(*links, strict=True)) if links else ([], [])
+    graph = sparse.coo_matrix((np.ones(len(first)), (first, second)), shape=(len(claims), len(claims)))
+    return connected_components(graph, directed=False)[1]
+
+
 @check("TX250", "related claims share a split")
 def related_share_split(corpus: Corpus) -> Iterator[Problem]:
     items = corpus.claims_by_id()
-    for group in related_groups([item.facts for item in items.values()]):  # type: ignore[misc]
-        splits = {c.split for c in group}
-        if len(splits) > 1:
-            for claim in group:
-                yield items[claim.id].file.problem(
-                    "/split", "TX250", f"related group {', '.join(c.id for c in group)} spans splits {sorted(splits)}"
-                )
+    claims: list[ClaimFacts] = [item.facts for item in items.values()]  # type: ignore[misc]
+    number = group_numbers(claims)
+    split_codes = np.unique([c.split for c in claims], return_inverse=True)[1].ravel()
+    size = int(number.max()) + 1 if len(claims) else 0
+    lowest, highest = np.full(size, np.iinfo(np.int64).max), np.full(size, -1)
+    np.minimum.at(lowest, number, split_codes)
+    np.maximum.at(highest, number, split_codes)
+    mixed = set(np.flatnonzero(lowest != highest).tolist())
+    if not mixed:
+        return
+    for group in related_groups([c for c, n in zip(claims, number.tolist(), strict=True) if n in mixed]):
+        splits = sorted({c.split for c in group})
+        for claim in group:
+            yield items[claim.id].file.problem(
+                "/split", "TX250", f"related group {', '.join(c.id for c in group)} spans splits {splits}"
+            )
 
 
 from triaxis import new, similarity  # noqa: E402, F401  (checks of other modules register themselves on import)

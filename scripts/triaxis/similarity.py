@@ -32,10 +32,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
-from triaxis.checks import ClaimFacts, Corpus, Loaded, check
-from triaxis.models import Claim
+from triaxis.checks import ClaimFacts, Corpus, Loaded, check, group_numbers
 from triaxis.problems import Problem
 from triaxis.wording import words
 
@@ -56,7 +54,7 @@ def _ranked_sets(hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.n
     ids, size = _numbered(hashes)
     rank = np.empty(size, dtype=np.int64)
     rank[np.argsort(np.bincount(ids, minlength=size), kind="stable")] = np.arange(size)
-    keys = np.sort(rows.astype(np.int64) * size + rank[ids])
+    keys = np.sort(rows.astype(np.int64) * size + rank[ids], kind="stable")  # sorted by row already: runs merge fast
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
     return keys // size, keys % size, size
 
@@ -128,10 +126,11 @@ def _close_pairs(hashes: np.ndarray, rows: np.ndarray, count: int, threshold: fl
     for start in range(0, count, _BLOCK):
         end = min(start + _BLOCK, count)
         shared_prefix = (probes[start:end] @ indexed[:end].T).tocsr()
-        later = start + np.repeat(np.arange(end - start), np.diff(shared_prefix.indptr))
-        earlier = shared_prefix.indices
-        keep = (earlier < later) & (shared_prefix.data >= needed[earlier])
-        i, j = later[keep], earlier[keep]
+        # Most candidates share too few prefix words: drop them before working out their rows.
+        enough = np.flatnonzero(shared_prefix.data >= needed[shared_prefix.indices])
+        later = start + np.searchsorted(shared_prefix.indptr, enough, side="right") - 1
+        earlier = shared_prefix.indices[enough]
+        i, j = later[earlier < later], earlier[earlier < later]
         plausible = sizes[j] >= threshold * sizes[i] - 1e-9
         i, j = i[plausible], j[plausible]
         union_at_least = np.bitwise_count(fingerprint[i] | fingerprint[j]).sum(axis=1, dtype=np.int64)
@@ -164,15 +163,6 @@ class _Analysis:
 _last: tuple[Corpus, _Analysis] | None = None
 
 
-def _groups(claims: Sequence[Claim | ClaimFacts]) -> np.ndarray:
-    """The number of each claim's group of claims linked through ``related`` (directly or not)."""
-    index = {claim.id: number for number, claim in enumerate(claims)}
-    links = [(index[c.id], index[link.id]) for c in claims for link in c.related if link.id in index]
-    first, second = (np.array(side, dtype=np.int64) for side in zip(*links, strict=True)) if links else ([], [])
-    graph = sparse.coo_matrix((np.ones(len(first)), (first, second)), shape=(len(claims), len(claims)))
-    return connected_components(graph, directed=False)[1]
-
-
 def _analyse(corpus: Corpus) -> _Analysis:
     global _last
     if _last is not None and _last[0] is corpus:
@@ -180,7 +170,7 @@ def _analyse(corpus: Corpus) -> _Analysis:
     # Facts, not models: building 200,000 models only to read restatements and links costs seconds.
     items = [c for c in corpus.claims if c.facts.withdrawn is None]
     models: list[ClaimFacts] = [c.facts for c in items]  # type: ignore[misc]
-    group = _groups(models)
+    group = group_numbers(models)
     # Each restatement's word hashes, computed by the worker that read the claim.
     sequences = [m.words for m in models]
     hashes = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64)
