@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from triaxis.models import RECORD_MODELS, Claim
 
 # Arrow's JSON reader parses blocks of this many bytes, one per thread.
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 22
 
 
 class TableError(Exception):
@@ -62,17 +62,20 @@ RECORD_SCHEMAS: dict[str, pa.Schema] = {kind: pa.schema(model_fields(m)) for kin
 def records_table(raws: Iterable[bytes], kind: str = "claim") -> pa.Table:
     """One row per record file's bytes (records that passed validation), columns as in the records.
 
-    JSON strings never hold a raw line break, so each pretty-printed record becomes one line by
-    turning its line breaks into spaces; the lines are then read as newline-delimited JSON.
+    The pretty-printed files are read as they are, one after another: the reader is told that an
+    object may span lines. Turning each file into one line first copied every byte twice more,
+    which at 200,000 claims took longer than the reading itself.
     """
-    lines = b"\n".join(raw.replace(b"\r", b" ").replace(b"\n", b" ") for raw in raws)
+    data = b"\n".join(raws)
     schema = RECORD_SCHEMAS[kind]
-    if not lines:
+    if not data.strip():
         return schema.empty_table()
     return pj.read_json(
-        pa.BufferReader(lines),
+        pa.BufferReader(data),
         read_options=pj.ReadOptions(block_size=BLOCK_BYTES),
-        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"),
+        parse_options=pj.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="error", newlines_in_values=True
+        ),
     )
 
 

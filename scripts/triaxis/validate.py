@@ -223,9 +223,10 @@ def validate(
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
     corpus = Corpus(texts=load_texts(sources) if sources else None, today=context.today)
-    wanted = set(discover(paths))
+    requested = discover(paths)
+    wanted = set(requested)
     same = [os.path.realpath(p) for p in paths] == [os.path.realpath(records_root)]
-    every = sorted(wanted.union(discover([records_root]) if records_root.is_dir() and not same else ()))
+    every = requested if same else sorted(wanted.union(discover([records_root]) if records_root.is_dir() else ()))
     cwd = os.path.realpath(os.getcwd())
     keep = keep_bytes or models
     jobs: list[Job] = [(path, _display(path, cwd), path in wanted, keep) for path in every]
