@@ -138,6 +138,7 @@ def build_command(
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
     articles, claims = loaded_tables(outcome)
+    del outcome  # the records' bytes and facts: a large build needs the memory for what it writes
     try:
         summary = write_dataset(articles, claims, output, records=records, include_drafts=include_drafts)
     except (BuildError, CroissantError) as exc:

@@ -103,6 +103,7 @@ def publish_command(
             err.print("publish stopped: fix the problems above first")
             raise typer.Exit(1)
         articles, claims = loaded_tables(outcome)
+        del outcome  # the records' bytes and facts: a large build needs the memory for what it writes
         with built_release(articles, claims, records, repo, __version__, private) as release:
             if dry_run:
                 print(release.describe())
