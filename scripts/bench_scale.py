@@ -210,7 +210,18 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def bench(count: int, keep: Path | None) -> list[tuple[str, ...]]:
+@dataclass
+class Measured:
+    """One size's steps, and the sizes of its records and of its built dataset, for the target verdicts."""
+
+    count: int
+    steps: dict[str, Step]
+    input_mb: float
+    output_mb: float
+    rows: list[tuple[str, ...]]
+
+
+def bench(count: int, keep: Path | None) -> Measured:
     root = Path(tempfile.mkdtemp(prefix=f"triaxis-bench-{count}-", dir=keep))
     try:
         started = time.perf_counter()
@@ -268,7 +279,7 @@ def bench(count: int, keep: Path | None) -> list[tuple[str, ...]]:
             f"load average after: {os.getloadavg()[0]:.2f}",
             flush=True,
         )
-        return rows
+        return Measured(count, {step.name: step for step in steps}, input_mb, output_mb, rows)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -280,13 +291,62 @@ def main() -> None:
     options = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     header = ("claims", "step", "seconds", "CPU s", "records/s", "vs check-jsonschema", "vs read+parse", "peak MB")
-    rows = [row for size in options.sizes.split(",") for row in bench(int(size), options.tmp)]
+    measured = [bench(int(size), options.tmp) for size in options.sizes.split(",")]
+    rows = [row for m in measured for row in m.rows]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print()
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+    print()
+    for line in verdicts(measured):
+        print(line)
+
+
+def verdicts(measured: list[Measured]) -> list[str]:
+    """Each target of the scale benchmark, measured at the largest size, and whether this run met it."""
+    largest = max(measured, key=lambda m: m.count)
+    steps = largest.steps
+    validate, schema, parse, build = (
+        steps["triaxis validate"],
+        steps["check-jsonschema"],
+        steps["read + json.loads"],
+        steps["triaxis build"],
+    )
+
+    def line(met: bool, text: str) -> str:
+        return f"{'met    ' if met else 'NOT MET'}  {text}"
+
+    lines = [
+        f"targets at {largest.count:,} claims:",
+        line(
+            schema.seconds / validate.seconds >= 10,
+            f"validate has {schema.seconds / validate.seconds:.1f}x the throughput of check-jsonschema (target: 10x or more)",
+        ),
+        line(
+            validate.seconds <= 2 * parse.seconds,
+            f"validate takes {validate.seconds / parse.seconds:.2f}x the time of read+parse (target: 2x or less)",
+        ),
+        line(
+            build.seconds <= 20,
+            f"build (validation included) takes {build.seconds:.1f} s (target at 200,000 claims: 20 s or less)",
+        ),
+    ]
+    if len(measured) > 1:
+        smallest = min(measured, key=lambda m: m.count)
+        for name in ("triaxis validate", "triaxis build"):
+            memory = largest.steps[name].peak_mb / smallest.steps[name].peak_mb
+            output = largest.output_mb / smallest.output_mb
+            records = largest.count / smallest.count
+            lines.append(
+                line(
+                    memory <= output,
+                    f"{name} peak memory grew {memory:.1f}x from {smallest.count:,} to {largest.count:,} claims "
+                    f"({records:.0f}x the claims), the built dataset {output:.1f}x (target: memory grows no faster)",
+                )
+            )
+    return lines
 
 
 if __name__ == "__main__":
