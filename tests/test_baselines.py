@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO
@@ -123,3 +125,23 @@ def test_the_table_selects_the_same_scored_claims_as_the_models() -> None:
         (c.id, c.claim, c.verdict, c.split) for c in scored_claims(changed)
     ]
     assert len(from_table) == len(claims) - 2
+
+
+def test_large_validation_and_test_splits_are_scored_on_a_hash_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(baselines, "MAX_SCORED_CLAIMS", 20)
+    results = baselines.run(real_claims())
+    full = Counter(c.split for c in scored_claims(real_claims()))
+    for baseline in (results.majority, results.claim_only):
+        assert {split: s.claims for split, s in baseline.scores.items()} == {
+            "train": full["train"] if baseline is results.majority else baseline.scores["train"].claims,
+            "validation": 20,
+            "test": 20,
+        }
+        assert f"20 of its {full['validation']} validation claims and 20 of its {full['test']} test claims" in (
+            baseline.note or ""
+        )
+    test = [c for c in scored_claims(real_claims()) if c.split == "test"]
+    lowest = sorted(test, key=lambda c: hashlib.sha256(c.id.encode()).hexdigest())[:20]
+    top = results.majority.description.split("`")[1]
+    assert results.majority.scores["test"].accuracy == sum(c.verdict == top for c in lowest) / 20
+    assert baselines.run(real_claims()).as_dict() == results.as_dict()  # the same sample every time
