@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import weakref
 from pathlib import Path
 
 import pytest
 
 from conftest import FAILING, REPO, SHARED_SOURCES, VALID, overlay
+from triaxis.cli_common import loaded_tables
 from triaxis.record_checks import string_values, text_clean
 from triaxis.records import RecordFile
+from triaxis.table import records_table
 from triaxis.validate import validate
 
 TODAY = dt.date(2026, 11, 23)
@@ -150,3 +154,22 @@ def test_bytes_are_kept_only_when_asked_for_and_read_again_otherwise(records: Pa
     assert all(c.file._raw is None for c in lazy)
     assert [c.file.raw for c in lazy] == [c.file.raw for c in kept]
     assert [c.model for c in lazy] == [c.model for c in kept]
+
+
+def test_nothing_keeps_a_validation_run_alive_once_its_caller_lets_go(records: Path) -> None:
+    """A build lets go of the records' bytes and facts before it writes; no module may hold on to them."""
+    outcome = validate([records], records, None, TODAY, keep_bytes=True)
+    assert outcome.corpus.memo  # the restatement comparison was shared through the corpus
+    corpus = weakref.ref(outcome.corpus)
+    del outcome
+    gc.collect()
+    assert corpus() is None
+
+
+def test_the_claims_table_takes_over_the_bytes_it_reads(records: Path) -> None:
+    outcome = validate([records], records, None, TODAY, keep_bytes=True)
+    expected = records_table([c.file.raw for c in outcome.corpus.claims])
+    _articles, table = loaded_tables(outcome)
+    assert table.equals(expected)
+    assert all(c.file._raw is None for c in outcome.corpus.claims)
+    assert outcome.corpus.claims[0].file.raw == Path(outcome.corpus.claims[0].file.path).read_bytes()

@@ -200,6 +200,8 @@ class Corpus:
     texts: dict[str, str] | None = None
     today: dt.date = field(default_factory=dt.date.today)
     _claims_by_id: tuple[int, dict[str, Loaded]] | None = field(default=None, repr=False, compare=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Work that several checks share (the restatement comparison), kept as long as the corpus and no longer."""
 
     def article_ids(self) -> set[str]:
         return {a.facts.id for a in self.articles}

@@ -78,6 +78,10 @@ class RecordFile:
     def raw(self, raw: bytes) -> None:
         self._raw = raw
 
+    def release(self) -> None:
+        """Let go of the bytes held; they are read from the file again if asked for."""
+        self._raw = None
+
     @property
     def path(self) -> Path:
         if self._path is None:

@@ -160,13 +160,9 @@ class _Analysis:
     close: dict[int, list[tuple[int, float]]]
 
 
-_last: tuple[Corpus, _Analysis] | None = None
-
-
 def _analyse(corpus: Corpus) -> _Analysis:
-    global _last
-    if _last is not None and _last[0] is corpus:
-        return _last[1]
+    if isinstance(done := corpus.memo.get(__name__), _Analysis):
+        return done
     # Facts, not models: building 200,000 models only to read restatements and links costs seconds.
     items = [c for c in corpus.claims if c.facts.withdrawn is None]
     models: list[ClaimFacts] = [c.facts for c in items]  # type: ignore[misc]
@@ -199,7 +195,7 @@ def _analyse(corpus: Corpus) -> _Analysis:
         close[i].append((j, similarity))
         close[j].append((i, similarity))
     analysis = _Analysis(items, exact, close)
-    _last = (corpus, analysis)
+    corpus.memo[__name__] = analysis  # for the other check; it goes with the corpus
     return analysis
 
 
