@@ -147,8 +147,8 @@ def test_text_check_reads_escapes_as_the_parsed_strings(text: str, clean: bool, 
     assert any(value == text for _path, value in string_values(json.loads(raw)))
 
 
-def test_bytes_are_kept_only_when_asked_for_and_read_again_otherwise(records: Path) -> None:
-    kept = validate([records], records, None, TODAY, keep_bytes=True).corpus.claims
+def test_bytes_are_kept_only_for_models_and_read_again_otherwise(records: Path) -> None:
+    kept = validate([records], records, None, TODAY, models=True).corpus.claims
     lazy = validate([records], records, None, TODAY).corpus.claims
     assert kept and [c.file._raw for c in kept] == [Path(c.file.path).read_bytes() for c in kept]
     assert all(c.file._raw is None for c in lazy)
@@ -158,7 +158,7 @@ def test_bytes_are_kept_only_when_asked_for_and_read_again_otherwise(records: Pa
 
 def test_nothing_keeps_a_validation_run_alive_once_its_caller_lets_go(records: Path) -> None:
     """A build lets go of the records' bytes and facts before it writes; no module may hold on to them."""
-    outcome = validate([records], records, None, TODAY, keep_bytes=True)
+    outcome = validate([records], records, None, TODAY, claims_table=True)
     assert outcome.corpus.memo  # the restatement comparison was shared through the corpus
     corpus = weakref.ref(outcome.corpus)
     del outcome
@@ -166,10 +166,29 @@ def test_nothing_keeps_a_validation_run_alive_once_its_caller_lets_go(records: P
     assert corpus() is None
 
 
-def test_the_claims_table_takes_over_the_bytes_it_reads(records: Path) -> None:
-    outcome = validate([records], records, None, TODAY, keep_bytes=True)
-    expected = records_table([c.file.raw for c in outcome.corpus.claims])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_claims_table_is_read_by_the_workers_in_the_order_of_the_claims(records: Path, workers: int) -> None:
+    """Each worker reads its chunk's claims into a table; joined, they equal one read of every claim's file."""
+    broken = records / "claims/harbour-2020/harbour-2020-c002.json"
+    broken.write_text(broken.read_text(encoding="utf-8").replace('"verdict"', '"verdikt"', 1), encoding="utf-8")
+    outcome = validate([records], records, None, TODAY, workers=workers, claims_table=True)
+    claims = outcome.corpus.claims
+    assert "harbour-2020-c002" not in {c.file.stem for c in claims}, "a claim that does not fit the schema is left out"
+    expected = records_table(Path(c.file.path).read_bytes() for c in claims)
+    assert outcome.claims_table is not None and outcome.claims_table.equals(expected)
+    assert outcome.claims_table["id"].to_pylist() == [c.file.stem for c in claims]
+    located = {p.path for p in outcome.problems}  # (bytes read again to place a problem)
+    assert all(c.file._raw is None for c in claims if c.file.display not in located), "the bytes are not kept as well"
+    assert loaded_tables(outcome)[1] is outcome.claims_table
+    assert validate([records], records, None, TODAY, workers=workers).claims_table is None
+
+
+def test_a_run_without_the_claims_table_reads_it_from_the_files(records: Path) -> None:
+    outcome = validate([records], records, None, TODAY)
     _articles, table = loaded_tables(outcome)
-    assert table.equals(expected)
-    assert all(c.file._raw is None for c in outcome.corpus.claims)
-    assert outcome.corpus.claims[0].file.raw == Path(outcome.corpus.claims[0].file.path).read_bytes()
+    assert table.equals(validate([records], records, None, TODAY, claims_table=True).claims_table)
+
+
+def test_models_and_the_claims_table_are_not_asked_for_together(records: Path) -> None:
+    with pytest.raises(ValueError, match="cannot be combined"):
+        validate([records], records, None, TODAY, models=True, claims_table=True)

@@ -84,7 +84,8 @@ def select_claims(claims: Sequence[Claim] | pa.Table, include_drafts: bool = Fal
     draft = pc.equal(nested(kept["review"], "status"), "draft")
     drafts = pc.sum(draft).as_py() or 0
     return Selection(
-        claims=kept if include_drafts else kept.filter(pc.invert(draft)),
+        # (filtering copies every column, which takes seconds at 200,000 claims: only when there is a draft)
+        claims=kept if include_drafts or not drafts else kept.filter(pc.invert(draft)),
         drafts_left_out=0 if include_drafts else drafts,
         drafts_included=drafts if include_drafts else 0,
         withdrawn=table.num_rows - kept.num_rows,

@@ -6,6 +6,7 @@ Further command groups live in their own ``cli_*`` modules and are merged into t
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
 
@@ -113,6 +114,15 @@ def fmt_command(
     raise typer.Exit(1 if failed or (check and changed) else 0)
 
 
+def _import_build_libraries() -> None:
+    """Import what the build needs (datasets, pyarrow, scikit-learn, matplotlib, mlcroissant): seconds that
+    cost nothing while validation's workers check the files and this process waits for them."""
+    import triaxis.build  # noqa: F401
+
+    if find_spec("mlcroissant") is not None:  # the croissant extra
+        import mlcroissant  # noqa: F401
+
+
 @app.command("build")
 def build_command(
     output: Annotated[Path, typer.Option("--out", help="Dataset folder to write.")] = Path("build/dataset"),
@@ -126,19 +136,19 @@ def build_command(
 
     The folder is replaced only when the new build is complete; load_dataset reads it offline.
     """
-    from triaxis.build import MANIFEST, BuildError, write_dataset  # heavy: datasets, pyarrow, matplotlib
-    from triaxis.croissant import CroissantError
-
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources, keep_bytes=True)
+    outcome = validate([records], records, sources, claims_table=True, meanwhile=_import_build_libraries)
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
     if errors(outcome.problems):
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
+    from triaxis.build import MANIFEST, BuildError, write_dataset
+    from triaxis.croissant import CroissantError
+
     articles, claims = loaded_tables(outcome)
-    del outcome  # the records' bytes and facts: a large build needs the memory for what it writes
+    del outcome  # the records' facts: a large build needs the memory for what it writes
     try:
         summary = write_dataset(articles, claims, output, records=records, include_drafts=include_drafts)
     except (BuildError, CroissantError) as exc:

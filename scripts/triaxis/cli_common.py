@@ -5,7 +5,6 @@ Kept apart from ``cli.py`` so that each group of commands can live in a module o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,7 +19,6 @@ from triaxis.validate import Outcome, validate
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from triaxis.checks import Loaded
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -64,22 +62,16 @@ def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
 def loaded_tables(outcome: Outcome) -> tuple[list[Article], pa.Table]:
     """The article models and the claims table (``triaxis.table``) of the records that fit the schema.
 
-    Claims are read into a table straight from their bytes: a few hundred articles make models in no
-    time, hundreds of thousands of claims do not.
+    Claims come as a table, not as models: a few hundred articles make models in no time, hundreds
+    of thousands of claims do not. A run asked for it (``claims_table``) has the table already;
+    otherwise it is read from the claims' files.
     """
     from triaxis.table import records_table  # heavy: pyarrow
 
     articles = [a.model for a in outcome.corpus.articles if isinstance(a.model, Article)]
-    return articles, records_table(_handed_over(outcome.corpus.claims))
-
-
-def _handed_over(claims: list[Loaded]) -> Iterator[bytes]:
-    """Each claim's bytes, no longer kept by its record: once the table is read they are not needed,
-    and at 200,000 claims they take as much memory as the table (a record reads its file again if asked)."""
-    for claim in claims:
-        raw = claim.file.raw
-        claim.file.release()
-        yield raw
+    if outcome.claims_table is not None:
+        return articles, outcome.claims_table
+    return articles, records_table(claim.file.raw for claim in outcome.corpus.claims)
 
 
 def _checked(records: Path, sources: Path | None, models: bool) -> Outcome:
@@ -89,7 +81,7 @@ def _checked(records: Path, sources: Path | None, models: bool) -> Outcome:
     """
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources, models=models, keep_bytes=True)
+    outcome = validate([records], records, sources, models=models, claims_table=not models)
     if outcome.problems:  # on stderr, so that --format json output stays parseable
         err.print(render(outcome.problems, "text", len(outcome.files)), markup=False)
     if errors(outcome.problems):

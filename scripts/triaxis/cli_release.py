@@ -97,13 +97,13 @@ def publish_command(
         check_version(__version__, settings.get("version"), records)
         if not dry_run:
             token = resolve_token()
-        outcome = validate([records], records, sources, keep_bytes=True)
+        outcome = validate([records], records, sources, claims_table=True)
         if errors(outcome.problems):
             print(render(outcome.problems, "text", len(outcome.files)))
             err.print("publish stopped: fix the problems above first")
             raise typer.Exit(1)
         articles, claims = loaded_tables(outcome)
-        del outcome  # the records' bytes and facts: a large build needs the memory for what it writes
+        del outcome  # the records' facts: a large build needs the memory for what it writes
         with built_release(articles, claims, records, repo, __version__, private) as release:
             if dry_run:
                 print(release.describe())

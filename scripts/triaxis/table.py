@@ -79,6 +79,11 @@ def records_table(raws: Iterable[bytes], kind: str = "claim") -> pa.Table:
     )
 
 
+def joined_tables(tables: Sequence[pa.Table], kind: str = "claim") -> pa.Table:
+    """Tables of one kind's records, one after another, without copying them (an empty table if none)."""
+    return pa.concat_tables(tables) if tables else RECORD_SCHEMAS[kind].empty_table()
+
+
 def claims_table(claims: Sequence[Claim] | pa.Table) -> pa.Table:
     """The claims as a table; models (as tests and small tools hold them) are converted through their JSON."""
     if isinstance(claims, pa.Table):

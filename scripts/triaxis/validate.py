@@ -3,9 +3,9 @@
 All problems in all files are collected, so a contributor fixes everything in one round.
 
 Each file is checked on its own first (read, parse, schema, one-record rules); that part runs
-in worker processes over chunks of files when there are many, and yields per file its problems,
-its bytes and the few facts the cross-record checks need. Those checks then run once over all
-records. Files outside the requested paths are read as context only: parsed and held to the
+in worker processes over chunks of files when there are many, and yields per file its problems
+and the few facts the cross-record checks need (for the build, also each chunk's claims as an
+Arrow table). Those checks then run once over all records. Files outside the requested paths are read as context only: parsed and held to the
 schema (a record that does not fit it is left out of the cross-record checks, whether requested
 or not), but never checked on their own or located, so that checking one changed file in a large
 tree costs little more than reading the tree.
@@ -17,12 +17,13 @@ import datetime as dt
 import gc
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
@@ -43,6 +44,9 @@ from triaxis.records import (
 )
 from triaxis.schema_check import schema_issues
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 # Below this many files a worker pool costs more than it saves.
 PARALLEL_FROM = 2000
 CHUNK = 1000
@@ -53,6 +57,8 @@ INTERNAL_ERROR = "TX129"
 Job = tuple[str, str, bool, bool]
 Located = tuple[int, int, str, str]
 Result = tuple[bytes | None, list[Located], PlainFacts | None]
+# The results of a chunk of jobs, in their order, and (when asked for) the chunk's claims table.
+Chunk = tuple[list[Result], "pa.Table | None"]
 
 
 @dataclass
@@ -62,14 +68,18 @@ class Outcome:
     problems: list[Problem]
     files: list[RecordFile]
     corpus: Corpus
+    claims_table: pa.Table | None = None
 
 
 def _located(problem: Problem) -> Located:
     return problem.line, problem.col, problem.code, problem.message
 
 
-def check_file(job: Job, context: Context) -> Result:
-    """Everything one file can be checked for on its own; never raises."""
+def check_file(job: Job, context: Context, keep_claim: bool = False) -> Result:
+    """Everything one file can be checked for on its own; never raises.
+
+    The bytes come back if the job keeps them, or with ``keep_claim`` if the record is a claim.
+    """
     path, display, reported, keep = job
     parts = tuple(path.split(os.sep))
     problems: list[Located] = []
@@ -93,7 +103,7 @@ def check_file(job: Job, context: Context) -> Result:
             return None, problems, None
         if reported:
             problems.extend(_located(p) for p in run_record_checks(record, data, context))
-        return raw if keep else None, problems, PLAIN_FACTS[kind](data)
+        return raw if keep or (keep_claim and kind == "claim") else None, problems, PLAIN_FACTS[kind](data)
     except ParseError as exc:
         problems.append((exc.line, exc.col, exc.code, exc.message))
     except Exception as exc:  # a defect of the checker must still not stop the others, nor show a traceback
@@ -101,9 +111,27 @@ def check_file(job: Job, context: Context) -> Result:
     return None, problems, None
 
 
-def check_chunk(jobs: list[Job], context: Context) -> list[Result]:
+def check_chunk(jobs: list[Job], context: Context, table: bool = False) -> Chunk:
+    """The results of ``jobs``; with ``table`` also the claims table of those claims that fit the schema.
+
+    A worker that has just parsed a chunk of claims turns their bytes into Arrow columns itself, in
+    parallel with the others: the bytes need not be sent to the main process, joined and read
+    there again, which at 200,000 claims took longer than everything the build does after.
+    """
     with _gc_paused():
-        return [check_file(job, context) for job in jobs]
+        results = [check_file(job, context, table) for job in jobs]
+    if not table:
+        return results, None
+    from triaxis.table import records_table  # imported before the workers are forked
+
+    claims = records_table(
+        raw
+        for (path, *_job), (raw, _problems, facts) in zip(jobs, results, strict=True)
+        if raw is not None and facts is not None and kind_of(tuple(path.split(os.sep))) == "claim"
+    )
+    return [
+        (raw if job[3] else None, problems, facts) for job, (raw, problems, facts) in zip(jobs, results, strict=True)
+    ], claims
 
 
 @contextmanager
@@ -133,33 +161,46 @@ def _workers(count: int, requested: int | None) -> int:
 
 # The jobs of a parallel run, set before the worker processes are forked: they inherit the list
 # and receive only index ranges, instead of every path being pickled through a pipe.
-_shared: tuple[list[Job], Context] | None = None
+_shared: tuple[list[Job], Context, bool] | None = None
 
 
-def _check_range(bounds: tuple[int, int]) -> list[Result]:
+def _check_range(bounds: tuple[int, int]) -> Chunk:
     assert _shared is not None
-    jobs, context = _shared
-    return check_chunk(jobs[bounds[0] : bounds[1]], context)
+    jobs, context, table = _shared
+    return check_chunk(jobs[bounds[0] : bounds[1]], context, table)
 
 
-def _results(jobs: list[Job], context: Context, workers: int) -> Iterator[Result]:
+def _chunks(
+    jobs: list[Job], context: Context, workers: int, table: bool, meanwhile: Callable[[], object] | None
+) -> Iterator[Chunk]:
     global _shared
     if workers <= 1 or len(jobs) <= 1:
-        yield from check_chunk(jobs, context)
+        if meanwhile is not None:
+            meanwhile()
+        yield check_chunk(jobs, context, table)
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * 4))))
     bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    _shared = (jobs, context)
+    _shared = (jobs, context, table)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the workers use none
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
             chunks = pool.map(_check_range, bounds)
+        if meanwhile is not None:  # the workers are forked by now, so nothing it starts is copied into them
+            meanwhile()
         with pool:
-            for results in chunks:
-                yield from results
+            yield from chunks
     finally:
         _shared = None
+
+
+def _results(chunks: Iterator[Chunk], tables: list[pa.Table]) -> Iterator[Result]:
+    """The chunks' results one by one; their claims tables, where there are any, put in ``tables``."""
+    for results, table in chunks:
+        if table is not None:
+            tables.append(table)
+        yield from results
 
 
 def _cross_record_problems(corpus: Corpus, parallel: bool) -> list[Problem]:
@@ -208,7 +249,8 @@ def validate(
     today: dt.date | None = None,
     workers: int | None = None,
     models: bool = False,
-    keep_bytes: bool = False,
+    claims_table: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Outcome:
     """Validate ``paths`` in the context of every record under ``records_root``.
 
@@ -217,9 +259,18 @@ def validate(
     core when there are many files). No check needs a record's pydantic model, so models are built
     on first use (``Loaded.model``); with ``models`` those of the requested records are built here
     and a record the models reject is reported (tests hold the schema and the models to agree).
-    ``keep_bytes`` keeps the bytes of every file in memory, for a caller that reads them all (the
-    build's claims table); otherwise a file is read again only if something asks for its bytes.
+    ``claims_table`` adds to the outcome the claims that fit the schema as one Arrow table
+    (``triaxis.table``), in the order of ``corpus.claims``: the workers read it as they go, for
+    the build and the commands that read every claim. It cannot be combined with ``models``, whose
+    rejections would leave claims out of the corpus but not out of the table. The bytes of a file
+    are kept only with ``models``; otherwise a file is read again if something asks for them.
+    ``meanwhile`` is called once while the workers check the files, when this process would otherwise
+    only wait for them: the build imports its libraries then.
     """
+    if models and claims_table:
+        raise ValueError("validate: models and claims_table cannot be combined")
+    if claims_table:
+        from triaxis.table import joined_tables  # pyarrow, imported once here rather than in every worker
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
     corpus = Corpus(texts=load_texts(sources) if sources else None, today=context.today)
@@ -228,13 +279,15 @@ def validate(
     same = [os.path.realpath(p) for p in paths] == [os.path.realpath(records_root)]
     every = requested if same else sorted(wanted.union(discover([records_root]) if records_root.is_dir() else ()))
     cwd = os.path.realpath(os.getcwd())
-    keep = keep_bytes or models
-    jobs: list[Job] = [(path, _display(path, cwd), path in wanted, keep) for path in every]
+    jobs: list[Job] = [(path, _display(path, cwd), path in wanted, models) for path in every]
     problems: list[Problem] = []
     files: list[RecordFile] = []
+    tables: list[pa.Table] = []
     with _gc_paused():
         for (path, display, reported, _keep), (raw, located, facts) in zip(
-            jobs, _results(jobs, context, _workers(len(jobs), workers)), strict=True
+            jobs,
+            _results(_chunks(jobs, context, _workers(len(jobs), workers), claims_table, meanwhile), tables),
+            strict=True,
         ):
             if located:
                 problems.extend(Problem(display, *place) for place in located)
@@ -255,4 +308,5 @@ def validate(
             (corpus.claims if kind == "claim" else corpus.articles).append(loaded)
         problems.extend(_cross_record_problems(corpus, len(jobs) >= PARALLEL_FROM if workers is None else workers > 1))
     shown = {f.display for f in files}
-    return Outcome([p for p in problems if p.path in shown], files, corpus)
+    table = joined_tables(tables) if claims_table else None
+    return Outcome([p for p in problems if p.path in shown], files, corpus, table)
