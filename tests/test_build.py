@@ -232,3 +232,44 @@ def test_build_killed_between_the_two_renames_is_recovered(tmp_path: Path, monke
         write_dataset(articles, claims, out)
     assert _digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset"]
+
+
+def _break_link(records: Path) -> None:
+    """A cross-record error (TX211): only the checks across records find it, after the files pass on their own."""
+    path = records / "claims/harbour-2020/harbour-2020-c001.json"
+    path.write_text(path.read_text().replace('"id": "harbour-2020-c002"', '"id": "harbour-2020-c099"'))
+
+
+@pytest.mark.parametrize("defect", ["cross-record", "unreadable", "tables"])
+def test_a_build_stopped_by_a_problem_leaves_the_previous_one_intact(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, defect: str
+) -> None:
+    """The tables are written while the cross-record checks run; whatever stops the build, they are thrown away."""
+    out = tmp_path / "build" / "dataset"
+    assert runner.invoke(app, ["build", "--records", str(records), "--out", str(out)]).exit_code == 0
+    before = _digest(out)
+    written: list[str] = []
+    real_write = build.write_parquet
+
+    def recorded(table: object, config: str, path: Path) -> int:
+        written.append(config)
+        if defect == "tables":
+            raise OSError(28, "No space left on device", str(path))
+        return real_write(table, config, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build, "write_parquet", recorded)
+    if defect == "cross-record":
+        _break_link(records)
+    elif defect == "unreadable":
+        (records / "claims/harbour-2020/harbour-2020-c002.json").write_text("{")
+    result = runner.invoke(app, ["build", "--records", str(records), "--out", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    expected = {
+        "cross-record": "TX211",
+        "unreadable": "TX100",
+        "tables": "No space left on device",
+    }[defect]
+    assert expected in result.output and "build stopped:" in result.output
+    assert bool(written) == (defect != "unreadable"), "tables are written unless a file fails on its own"
+    assert _digest(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["dataset"], "no staging folder is left"

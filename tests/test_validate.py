@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import tempfile
 import weakref
 from pathlib import Path
 
@@ -167,8 +168,13 @@ def test_nothing_keeps_a_validation_run_alive_once_its_caller_lets_go(records: P
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_the_claims_table_is_read_by_the_workers_in_the_order_of_the_claims(records: Path, workers: int) -> None:
+def test_the_claims_table_is_read_by_the_workers_in_the_order_of_the_claims(
+    records: Path, workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each worker reads its chunk's claims into a table; joined, they equal one read of every claim's file."""
+    scratch = tmp_path / "scratch"  # where the workers leave their tables for the main process
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     broken = records / "claims/harbour-2020/harbour-2020-c002.json"
     broken.write_text(broken.read_text(encoding="utf-8").replace('"verdict"', '"verdikt"', 1), encoding="utf-8")
     outcome = validate([records], records, None, TODAY, workers=workers, claims_table=True)
@@ -181,6 +187,7 @@ def test_the_claims_table_is_read_by_the_workers_in_the_order_of_the_claims(reco
     assert all(c.file._raw is None for c in claims if c.file.display not in located), "the bytes are not kept as well"
     assert loaded_tables(outcome)[1] is outcome.claims_table
     assert validate([records], records, None, TODAY, workers=workers).claims_table is None
+    assert list(scratch.iterdir()) == [], "the tables' files are gone, their folder too"
 
 
 def test_a_run_without_the_claims_table_reads_it_from_the_files(records: Path) -> None:

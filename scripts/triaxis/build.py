@@ -11,8 +11,9 @@ import hashlib
 import os
 import shutil
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -157,38 +158,102 @@ def _baselines_started(claims: pa.Table) -> Callable[[], str]:
     return result
 
 
-def _fill(
-    staging: Path, articles: list[Article], selection: Selection, records: Path | None
-) -> tuple[dict[str, dict[str, int]], Path | None]:
-    baselines_markdown = _baselines_started(selection.claims)
-    tables = tables_by_split(articles, selection.claims)
-    counts: dict[str, dict[str, int]] = {}
-    split_bytes: dict[str, dict[str, int]] = {}
-    for config, splits in tables.items():
-        (staging / config).mkdir()
-        for split, rows in splits.items():
-            split_bytes.setdefault(config, {})[split] = write_parquet(
-                rows, config, staging / config / f"{split}.parquet"
+@dataclass
+class _Tables:
+    counts: dict[str, dict[str, int]]
+    split_bytes: dict[str, dict[str, int]]
+    download_bytes: dict[str, int]
+
+
+class StagedBuild:
+    """A build being written into a staging folder beside ``out``: ``finish`` swaps it in, ``abandon`` removes it.
+
+    The parquet tables need only the claims table, so ``write_tables`` may run in a thread while the
+    records' cross-record checks are still going (``triaxis build`` does); everything else waits for
+    ``finish``. A step that fails removes the staging folder, leaving the previous build as it was.
+    """
+
+    def __init__(
+        self,
+        articles: list[Article],
+        claims: Sequence[Claim] | pa.Table,
+        out: Path,
+        *,
+        records: Path | None = None,
+        include_drafts: bool = False,
+    ) -> None:
+        check_output(out, records)
+        disable_progress_bar()
+        self.articles, self.out, self.records = articles, out, records
+        self.selection = select_claims(claims, include_drafts)
+        self.staging = _staging_folder(out)
+        self._tables: _Tables | None = None
+
+    def write_tables(self) -> None:
+        """Every config's parquet files, one per split."""
+        with self._abandoned_on_failure():
+            tables = tables_by_split(self.articles, self.selection.claims)
+            counts: dict[str, dict[str, int]] = {}
+            split_bytes: dict[str, dict[str, int]] = {}
+            for config, splits in tables.items():
+                (self.staging / config).mkdir()
+                for split, rows in splits.items():
+                    split_bytes.setdefault(config, {})[split] = write_parquet(
+                        rows, config, self.staging / config / f"{split}.parquet"
+                    )
+                    counts.setdefault(config, {})[split] = len(rows)
+            download_bytes = {
+                config: sum(p.stat().st_size for p in (self.staging / config).glob("*.parquet")) for config in tables
+            }
+            self._tables = _Tables(counts, split_bytes, download_bytes)
+
+    def finish(self) -> BuildSummary:
+        """Charts, card, Croissant metadata and manifest written (the tables too, if not yet), then swapped in."""
+        with self._abandoned_on_failure():
+            staging, selection = self.staging, self.selection
+            baselines_markdown = _baselines_started(selection.claims)
+            if self._tables is None:
+                self.write_tables()
+            assert self._tables is not None
+            live_claims = stats.LiveClaims.of(selection.claims)
+            charts = stats.write_charts(self.articles, live_claims, staging / IMAGES)
+            inputs = CardInputs.read(
+                self.records,
+                counts=self._tables.counts,
+                split_bytes=self._tables.split_bytes,
+                download_bytes=self._tables.download_bytes,
+                charts=[p.relative_to(staging).as_posix() for p in charts],
+                drafts_left_out=selection.drafts_left_out,
+                drafts_included=selection.drafts_included,
+                withdrawn=selection.withdrawn,
+                stats_markdown=stats.card_markdown(self.articles, live_claims),
+                baselines_markdown=baselines_markdown(),
             )
-            counts.setdefault(config, {})[split] = len(rows)
-    download_bytes = {config: sum(p.stat().st_size for p in (staging / config).glob("*.parquet")) for config in tables}
-    live_claims = stats.LiveClaims.of(selection.claims)
-    charts = stats.write_charts(articles, live_claims, staging / IMAGES)
-    inputs = CardInputs.read(
-        records,
-        counts=counts,
-        split_bytes=split_bytes,
-        download_bytes=download_bytes,
-        charts=[p.relative_to(staging).as_posix() for p in charts],
-        drafts_left_out=selection.drafts_left_out,
-        drafts_included=selection.drafts_included,
-        withdrawn=selection.withdrawn,
-        stats_markdown=stats.card_markdown(articles, live_claims),
-        baselines_markdown=baselines_markdown(),
-    )
-    (staging / "README.md").write_text(render_card(articles, selection.claims, inputs), encoding="utf-8")
-    croissant = write_croissant(staging, inputs.citation, inputs.repo_id)
-    return counts, croissant
+            (staging / "README.md").write_text(render_card(self.articles, selection.claims, inputs), encoding="utf-8")
+            croissant = write_croissant(staging, inputs.citation, inputs.repo_id)
+            files = write_manifest(staging)
+            _swap_in(staging, self.out)
+        return BuildSummary(
+            out=self.out,
+            counts=self._tables.counts,
+            withdrawn=selection.withdrawn,
+            drafts_left_out=selection.drafts_left_out,
+            drafts_included=selection.drafts_included,
+            croissant=self.out / croissant.name if croissant else None,
+            files=files,
+        )
+
+    def abandon(self) -> None:
+        """Remove what was written; the previous build stays as it was."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    @contextmanager
+    def _abandoned_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.abandon()
+            raise
 
 
 def write_dataset(
@@ -204,23 +269,4 @@ def write_dataset(
     ``records`` is the records folder the claims came from; the guidelines and changelog beside the
     claims, and the CITATION.cff and pyproject.toml beside that folder, feed the card.
     """
-    check_output(out, records)
-    disable_progress_bar()
-    selection = select_claims(claims, include_drafts)
-    staging = _staging_folder(out)
-    try:
-        counts, croissant = _fill(staging, articles, selection, records)
-        files = write_manifest(staging)
-        _swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return BuildSummary(
-        out=out,
-        counts=counts,
-        withdrawn=selection.withdrawn,
-        drafts_left_out=selection.drafts_left_out,
-        drafts_included=selection.drafts_included,
-        croissant=out / croissant.name if croissant else None,
-        files=files,
-    )
+    return StagedBuild(articles, claims, out, records=records, include_drafts=include_drafts).finish()

@@ -6,6 +6,7 @@ Further command groups live in their own ``cli_*`` modules and are merged into t
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor, wait
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +30,7 @@ from triaxis.cli_common import (
 )
 from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
-from triaxis.validate import validate
+from triaxis.validate import check_across, check_files, validate
 
 app = typer.Typer(help="Tools for the TriAxis fact-check dataset.", no_args_is_help=True, add_completion=False)
 
@@ -138,19 +139,43 @@ def build_command(
     """
     require_paths([records])
     check_sources(sources)
-    outcome = validate([records], records, sources, claims_table=True, meanwhile=_import_build_libraries)
+    checked = check_files([records], records, sources, claims_table=True, meanwhile=_import_build_libraries)
+    from triaxis.build import MANIFEST, BuildError, StagedBuild
+    from triaxis.croissant import CroissantError
+
+    stopped: BaseException | None = None
+    staged: StagedBuild | None = None
+    if not errors(checked.reported()):
+        try:
+            staged = StagedBuild(*loaded_tables(checked), output, records=records, include_drafts=include_drafts)
+        except (BuildError, OSError) as exc:
+            stopped = exc
+    # The parquet tables are written while the cross-record checks run, and thrown away if those fail.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tables = pool.submit(staged.write_tables) if staged else None
+        try:
+            outcome = check_across(checked)
+        except BaseException:
+            if tables is not None and staged is not None:
+                wait([tables])
+                staged.abandon()
+            raise
+        if tables is not None and (failure := tables.exception()) is not None:
+            stopped, staged = failure, None  # (write_tables removed what it had written)
+    del checked  # the records' facts: a large build needs the memory for what it writes
     if outcome.problems:
         print(render(outcome.problems, "text", len(outcome.files)))
     if errors(outcome.problems):
+        if staged is not None:
+            staged.abandon()
         err.print("build stopped: fix the problems above first")
         raise typer.Exit(1)
-    from triaxis.build import MANIFEST, BuildError, write_dataset
-    from triaxis.croissant import CroissantError
-
-    articles, claims = loaded_tables(outcome)
-    del outcome  # the records' facts: a large build needs the memory for what it writes
+    del outcome
     try:
-        summary = write_dataset(articles, claims, output, records=records, include_drafts=include_drafts)
+        if stopped is not None:
+            raise stopped
+        assert staged is not None
+        summary = staged.finish()
     except (BuildError, CroissantError) as exc:
         err.print(f"build stopped: {exc}", markup=False)
         raise typer.Exit(1) from None

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from triaxis.models import Article, Claim
 from triaxis.problems import errors, render
-from triaxis.validate import Outcome, validate
+from triaxis.validate import FilesChecked, Outcome, validate
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -59,7 +59,7 @@ def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
     return articles, claims
 
 
-def loaded_tables(outcome: Outcome) -> tuple[list[Article], pa.Table]:
+def loaded_tables(outcome: Outcome | FilesChecked) -> tuple[list[Article], pa.Table]:
     """The article models and the claims table (``triaxis.table``) of the records that fit the schema.
 
     Claims come as a table, not as models: a few hundred articles make models in no time, hundreds

@@ -9,6 +9,7 @@ is given it explicitly and told to reject any field it does not know.
 
 from __future__ import annotations
 
+import os
 import types
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -82,6 +83,23 @@ def records_table(raws: Iterable[bytes], kind: str = "claim") -> pa.Table:
 def joined_tables(tables: Sequence[pa.Table], kind: str = "claim") -> pa.Table:
     """Tables of one kind's records, one after another, without copying them (an empty table if none)."""
     return pa.concat_tables(tables) if tables else RECORD_SCHEMAS[kind].empty_table()
+
+
+def write_table_file(table: pa.Table, path: str) -> None:
+    """``table`` in Arrow's IPC file format, which ``mapped_table`` maps into memory without reading it."""
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+
+
+def mapped_table(path: str) -> pa.Table:
+    """The table in an IPC file, its columns backed by the mapped file; the file's name is removed at once.
+
+    The columns stay readable until the table is freed, with nothing copied: the pages are those
+    the writer left in the page cache.
+    """
+    table = pa.ipc.open_file(pa.memory_map(path)).read_all()
+    os.unlink(path)
+    return table
 
 
 def claims_table(claims: Sequence[Claim] | pa.Table) -> pa.Table:

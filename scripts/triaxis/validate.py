@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -161,18 +162,31 @@ def _workers(count: int, requested: int | None) -> int:
 
 # The jobs of a parallel run, set before the worker processes are forked: they inherit the list
 # and receive only index ranges, instead of every path being pickled through a pipe.
-_shared: tuple[list[Job], Context, bool] | None = None
+_shared: tuple[list[Job], Context, str | None] | None = None
 
 
-def _check_range(bounds: tuple[int, int]) -> Chunk:
+def _check_range(bounds: tuple[int, int]) -> tuple[list[Result], str | None]:
+    """A worker's chunk; its claims table, if asked for, is left in a file in the shared folder."""
     assert _shared is not None
-    jobs, context, table = _shared
-    return check_chunk(jobs[bounds[0] : bounds[1]], context, table)
+    jobs, context, folder = _shared
+    results, table = check_chunk(jobs[bounds[0] : bounds[1]], context, folder is not None)
+    if table is None or folder is None:
+        return results, None
+    from triaxis.table import write_table_file
+
+    path = os.path.join(folder, f"{bounds[0]}.arrow")
+    write_table_file(table, path)
+    return results, path
 
 
 def _chunks(
     jobs: list[Job], context: Context, workers: int, table: bool, meanwhile: Callable[[], object] | None
 ) -> Iterator[Chunk]:
+    """The chunks' results in order, checked by ``workers`` forked processes when more than one.
+
+    A worker's claims table comes back as a file the main process maps into memory: sent through
+    the result pipe, 200 tables of megabytes each kept the workers waiting on the main process.
+    """
     global _shared
     if workers <= 1 or len(jobs) <= 1:
         if meanwhile is not None:
@@ -181,18 +195,26 @@ def _chunks(
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * 4))))
     bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    _shared = (jobs, context, table)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the workers use none
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
-            chunks = pool.map(_check_range, bounds)
-        if meanwhile is not None:  # the workers are forked by now, so nothing it starts is copied into them
-            meanwhile()
-        with pool:
-            yield from chunks
-    finally:
-        _shared = None
+    with tempfile.TemporaryDirectory(prefix="triaxis-tables-") as folder:
+        _shared = (jobs, context, folder if table else None)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the workers use none
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+                chunks = pool.map(_check_range, bounds)
+            if meanwhile is not None:  # the workers are forked by now, so nothing it starts is copied into them
+                meanwhile()
+            with pool:
+                for results, path in chunks:
+                    yield results, _mapped(path) if path is not None else None
+        finally:
+            _shared = None
+
+
+def _mapped(path: str) -> pa.Table:
+    from triaxis.table import mapped_table  # (imported already when tables are asked for)
+
+    return mapped_table(path)
 
 
 def _results(chunks: Iterator[Chunk], tables: list[pa.Table]) -> Iterator[Result]:
@@ -267,6 +289,40 @@ def validate(
     ``meanwhile`` is called once while the workers check the files, when this process would otherwise
     only wait for them: the build imports its libraries then.
     """
+    return check_across(check_files(paths, records_root, sources, today, workers, models, claims_table, meanwhile))
+
+
+@dataclass
+class FilesChecked:
+    """A run whose files have each been checked, before the cross-record checks.
+
+    The build starts writing its tables from here while the cross-record checks run: they need
+    the records' facts, the build only the claims table.
+    """
+
+    problems: list[Problem]
+    files: list[RecordFile]
+    corpus: Corpus
+    claims_table: pa.Table | None
+    parallel: bool
+
+    def reported(self) -> list[Problem]:
+        """The problems found so far in the files asked for (context files are never reported)."""
+        shown = {f.display for f in self.files}
+        return [p for p in self.problems if p.path in shown]
+
+
+def check_files(
+    paths: list[Path],
+    records_root: Path,
+    sources: Path | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
+    models: bool = False,
+    claims_table: bool = False,
+    meanwhile: Callable[[], object] | None = None,
+) -> FilesChecked:
+    """The first part of ``validate``: every file read, parsed and checked on its own."""
     if models and claims_table:
         raise ValueError("validate: models and claims_table cannot be combined")
     if claims_table:
@@ -306,7 +362,12 @@ def validate(
                     continue
             loaded = Loaded(record, model, FACTS[kind](facts))  # type: ignore[arg-type]
             (corpus.claims if kind == "claim" else corpus.articles).append(loaded)
-        problems.extend(_cross_record_problems(corpus, len(jobs) >= PARALLEL_FROM if workers is None else workers > 1))
-    shown = {f.display for f in files}
-    table = joined_tables(tables) if claims_table else None
-    return Outcome([p for p in problems if p.path in shown], files, corpus, table)
+    parallel = len(jobs) >= PARALLEL_FROM if workers is None else workers > 1
+    return FilesChecked(problems, files, corpus, joined_tables(tables) if claims_table else None, parallel)
+
+
+def check_across(checked: FilesChecked) -> Outcome:
+    """The second part of ``validate``: the cross-record checks, then the outcome of the whole run."""
+    with _gc_paused():
+        checked.problems.extend(_cross_record_problems(checked.corpus, checked.parallel))
+    return Outcome(checked.reported(), checked.files, checked.corpus, checked.claims_table)
