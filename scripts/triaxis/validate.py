@@ -5,10 +5,11 @@ All problems in all files are collected, so a contributor fixes everything in on
 Each file is checked on its own first (read, parse, schema, one-record rules); that part runs
 in worker processes over chunks of files when there are many, and yields per file its problems
 and the few facts the cross-record checks need (for the build, also each chunk's claims as an
-Arrow table). Those checks then run once over all records. Files outside the requested paths are read as context only: parsed and held to the
-schema (a record that does not fit it is left out of the cross-record checks, whether requested
-or not), but never checked on their own or located, so that checking one changed file in a large
-tree costs little more than reading the tree.
+Arrow table). Those checks then run once over all records. Files outside the requested paths
+are read as context only: parsed and held to the schema (a record that does not fit it is left
+out of the cross-record checks, whether requested or not), but never checked on their own or
+located, so that checking one changed file in a large tree costs little more than reading the
+tree.
 """
 
 from __future__ import annotations
