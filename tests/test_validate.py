@@ -188,6 +188,10 @@ def test_the_claims_table_is_read_by_the_workers_in_the_order_of_the_claims(
     assert loaded_tables(outcome)[1] is outcome.claims_table
     assert validate([records], records, None, TODAY, workers=workers).claims_table is None
     assert list(scratch.iterdir()) == [], "the tables' files are gone, their folder too"
+    made: list[str] = []
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append("folder") or str(scratch))
+    validate([records], records, None, TODAY, workers=workers)
+    assert made == [], "a validation that asks for no table makes no folder for one"
 
 
 def test_a_run_without_the_claims_table_reads_it_from_the_files(records: Path) -> None:

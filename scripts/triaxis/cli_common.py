@@ -19,7 +19,6 @@ from triaxis.validate import FilesChecked, Outcome, validate
 if TYPE_CHECKING:
     import pyarrow as pa
 
-
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 

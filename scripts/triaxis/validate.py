@@ -21,7 +21,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
@@ -196,8 +196,9 @@ def _chunks(
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * 4))))
     bounds = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    with tempfile.TemporaryDirectory(prefix="triaxis-tables-") as folder:
-        _shared = (jobs, context, folder if table else None)
+    # (a plain validation, which asks for no tables, makes no folder)
+    with tempfile.TemporaryDirectory(prefix="triaxis-tables-") if table else nullcontext() as folder:
+        _shared = (jobs, context, folder)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the workers use none
