@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from conftest import FAILING, REPO, SHARED_SOURCES, VALID, overlay
 from triaxis.cli_common import loaded_tables
 from triaxis.record_checks import string_values, text_clean
-from triaxis.records import RecordFile
+from triaxis.records import RecordFile, prefetch
 from triaxis.table import records_table
 from triaxis.validate import validate
 
@@ -203,3 +205,18 @@ def test_a_run_without_the_claims_table_reads_it_from_the_files(records: Path) -
 def test_models_and_the_claims_table_are_not_asked_for_together(records: Path) -> None:
     with pytest.raises(ValueError, match="cannot be combined"):
         validate([records], records, None, TODAY, models=True, claims_table=True)
+
+
+def test_prefetching_skips_what_it_cannot_open_and_never_waits_on_a_pipe(tmp_path: Path) -> None:
+    regular, pipe, folder = tmp_path / "a.json", tmp_path / "pipe.json", tmp_path / "folder"
+    regular.write_text("{}", encoding="utf-8")
+    os.mkfifo(pipe)  # opened without O_NONBLOCK, a pipe with no writer would block here for ever
+    folder.mkdir()
+    done = threading.Event()
+    thread = threading.Thread(
+        target=lambda: (prefetch([str(tmp_path / "missing.json"), str(pipe), str(folder), str(regular)]), done.set()),
+        daemon=True,
+    )
+    thread.start()
+    thread.join(timeout=10)
+    assert done.is_set()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -223,6 +224,30 @@ def read_raw(path: str) -> bytes:
         raise ParseError("TX109", f"cannot read file: {exc.strerror}") from None
     finally:
         os.close(fd)
+
+
+def prefetch(paths: Iterable[str]) -> None:
+    """Ask the kernel to read the files into the page cache, without waiting for the disk.
+
+    Read one after another, files that are not cached cost a disk round trip each: at 200,000
+    claims that was most of a worker's time, because page cache left untouched is reclaimed
+    (on some machines within half a minute). Announced together (``POSIX_FADV_WILLNEED``), their
+    reads are queued at once, and by the time each file is read it is mostly cached. Only a hint:
+    a file that cannot be opened is skipped here and reported when it is read.
+    """
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:  # e.g. a pipe
+            pass
+        finally:
+            os.close(fd)
 
 
 def parse_record(raw: bytes) -> Any:

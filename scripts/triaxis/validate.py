@@ -42,6 +42,7 @@ from triaxis.records import (
     name_problem,
     parse_record,
     pointer,
+    prefetch,
     read_raw,
 )
 from triaxis.schema_check import schema_issues
@@ -120,6 +121,7 @@ def check_chunk(jobs: list[Job], context: Context, table: bool = False) -> Chunk
     parallel with the others: the bytes need not be sent to the main process, joined and read
     there again, which at 200,000 claims took longer than everything the build does after.
     """
+    prefetch(job[0] for job in jobs)
     with _gc_paused():
         results = [check_file(job, context, table) for job in jobs]
     if not table:
