@@ -70,7 +70,7 @@ class ClaimFacts(NamedTuple):
     related: tuple[Link, ...]
     withdrawn: Withdrawal | None
     split: str
-    words: tuple[int, ...]  # not a model field: the hashes of the restatement's words (``triaxis.wording``)
+    words: bytes  # not a model field: the hashes of the restatement's words, packed (``triaxis.wording``)
 
 
 class SourceFile(NamedTuple):

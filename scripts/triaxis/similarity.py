@@ -24,7 +24,6 @@ claim, so this module only compares.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -169,13 +168,13 @@ def _analyse(corpus: Corpus) -> _Analysis:
     group = group_numbers(models)
     # Each restatement's word hashes, computed by the worker that read the claim.
     sequences = [m.words for m in models]
-    hashes = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int64)
-    rows = np.repeat(np.arange(len(sequences), dtype=np.int64), [len(s) for s in sequences])
+    hashes = np.frombuffer(b"".join(sequences), dtype=np.int64)
+    rows = np.repeat(np.arange(len(sequences), dtype=np.int64), [len(s) // hashes.itemsize for s in sequences])
 
     def linked(i: int, j: int) -> bool:
         return bool(group[i] == group[j])
 
-    by_text: dict[tuple[int, ...], list[int]] = defaultdict(list)
+    by_text: dict[bytes, list[int]] = defaultdict(list)
     for index, sequence in enumerate(sequences):
         if sequence:
             by_text[sequence].append(index)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 
 _WORD = re.compile(r"\w+")
 
@@ -19,8 +20,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
-def word_hashes(text: str) -> tuple[int, ...]:
-    """Each word's hash, in order: equal for two texts exactly when their words are (64-bit hashes of any
-    realistic vocabulary never collide). Hashes of ``str`` differ between interpreters but not between
-    a process and the workers it forks, which is where they are compared."""
-    return tuple(map(hash, words(text)))
+def word_hashes(text: str) -> bytes:
+    """Each word's hash, in order, packed as native 64-bit integers (``numpy.frombuffer`` reads them as int64).
+
+    Equal for two texts exactly when their words are (64-bit hashes of any realistic vocabulary
+    never collide). Hashes of ``str`` differ between interpreters but not between a process and
+    the workers it forks, which is where they are compared. Packed, they travel from a worker
+    several times faster than a tuple of ints, and take a quarter of the memory.
+    """
+    return array("q", map(hash, words(text))).tobytes()
