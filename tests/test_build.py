@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -168,6 +169,22 @@ def test_identical_input_gives_identical_bytes_including_charts(tmp_path: Path) 
     one, two = _digest(tmp_path / "one"), _digest(tmp_path / "two")
     assert any(name.endswith(".png") for name in one) and "croissant.json" in one
     assert one == two
+
+
+def test_baselines_fitted_in_a_forked_process_give_the_same_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, claims = _models(REPO / "records")
+    write_dataset(articles, claims, tmp_path / "here")
+    forked: list[int] = []
+    fit = build.baselines.card_markdown
+    monkeypatch.setattr(build, "PARALLEL_BASELINES_FROM", 1)
+    monkeypatch.setattr(build.baselines, "card_markdown", lambda table: forked.append(os.getpid()) or fit(table))
+    write_dataset(articles, claims, tmp_path / "forked")
+    assert forked == []  # called only in the child, whose list this process never sees
+    assert build._inherited is None  # the table is not kept beyond the fork
+    assert _digest(tmp_path / "forked") == _digest(tmp_path / "here")
+    assert "claim_only" in (tmp_path / "forked" / "README.md").read_text(encoding="utf-8")
 
 
 def test_interrupted_build_leaves_the_previous_one_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

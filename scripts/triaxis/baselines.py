@@ -90,10 +90,6 @@ class Scored(NamedTuple):
     split: str
 
 
-# The columns of the claims table that ``scored`` reads.
-TABLE_COLUMNS = [*Scored._fields, "review", "withdrawn"]
-
-
 def scored(claims: Sequence[Claim] | pa.Table) -> list[Scored]:
     """The scored claims in id order, as ``triaxis.labels.scored_claims`` selects them, read from the claims table."""
     table = claims_table(claims)
