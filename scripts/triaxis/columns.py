@@ -68,8 +68,8 @@ def _evidence_list(evidence: pa.ChunkedArray, list_type: pa.DataType) -> pa.List
     return pa.ListArray.from_arrays(offsets, struct, type=list_type)
 
 
-def claims_and_evidence_tables(claims: pa.Table, articles: dict[str, Article]) -> tuple[pa.Table, pa.Table]:
-    """The claims and evidence tables of one split; ``claims`` (a claims table) in id order."""
+def claims_config_table(claims: pa.Table, articles: dict[str, Article]) -> pa.Table:
+    """The claims config's columns of every claim in ``claims`` (a claims table), in its order."""
     schema = FEATURES["claims"].arrow_schema
     known = sorted(articles)
     owner = pc.index_in(claims["article_id"], value_set=pa.array(known, pa.string()))
@@ -112,13 +112,21 @@ def claims_and_evidence_tables(claims: pa.Table, articles: dict[str, Article]) -
         "adjudication_note": field(review, "adjudication_note"),
         "modified": dates(claims["modified"]),
     }
-    claims_out = pa.Table.from_arrays([columns[f.name].cast(f.type) for f in schema], schema=schema)
+    return pa.Table.from_arrays([columns[f.name].cast(f.type) for f in schema], schema=schema)
+
+
+def evidence_config_table(claims_out: pa.Table) -> pa.Table:
+    """The evidence config's rows of the claims in ``claims_out`` (a claims config table), in its order."""
     # One evidence row per list item: the claim's columns repeated, then the item's own fields.
-    evidence = claims_out["evidence"].combine_chunks()
+    # ``claims_out`` is usually a slice of one chunk, taken as it is (``combine_chunks`` would copy
+    # it): its lists' offsets then start past zero, and their items are those of ``flatten``.
+    column = claims_out["evidence"]
+    evidence = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     parents = evidence.value_parent_indices()
-    starts = pc.take(evidence.offsets, parents)
-    rank = pc.add(pc.subtract(pa.array(range(len(parents)), pa.int64()), starts.cast(pa.int64())), 1)
-    items = evidence.values
+    first = evidence.offsets[0].as_py() if len(evidence) else 0
+    starts = pc.subtract(pc.take(evidence.offsets, parents).cast(pa.int64()), first)
+    rank = pc.add(pc.subtract(pa.array(range(len(parents)), pa.int64()), starts), 1)
+    items = evidence.flatten()
     evidence_columns = {
         "claim_id": claims_out["id"].take(parents),
         "article_id": claims_out["article_id"].take(parents),
@@ -128,10 +136,9 @@ def claims_and_evidence_tables(claims: pa.Table, articles: dict[str, Article]) -
         **{name: items.field(name) for name in EVIDENCE_FEATURES},
     }
     evidence_schema = FEATURES["evidence"].arrow_schema
-    evidence_out = pa.Table.from_arrays(
+    return pa.Table.from_arrays(
         [evidence_columns[f.name].cast(f.type) for f in evidence_schema], schema=evidence_schema
     )
-    return claims_out, evidence_out
 
 
 def tables_by_split(articles: list[Article], claims: Sequence[Claim] | pa.Table) -> dict[str, dict[str, pa.Table]]:
@@ -140,18 +147,20 @@ def tables_by_split(articles: list[Article], claims: Sequence[Claim] | pa.Table)
     The same content as ``triaxis.dataset.rows_by_split``; empty splits and configs are dropped
     because ``load_dataset`` refuses a declared split that has no rows.
     """
-    by_id = {a.id: a for a in articles}
     kept = live(claims_table(claims))
-    # One reordering by split, then id, and each split a slice of it: copying every column of a large
-    # table once per split would cost seconds.
-    ordered = kept.take(pc.sort_indices(kept, sort_keys=[("split", "ascending"), ("id", "ascending")]))
-    sizes = dict(Counter(ordered["split"].to_pylist()))
+    # The columns are derived first, in the records' order, and only they are reordered (by split,
+    # then id), once, each split a slice: the records' columns hold more than is published (every
+    # second pass's evidence), and at 200,000 claims each copied megabyte costs time.
+    flat = claims_config_table(kept, {a.id: a for a in articles})
+    keys = pa.table({"split": kept["split"], "id": kept["id"]})
+    ordered = flat.take(pc.sort_indices(keys, sort_keys=[("split", "ascending"), ("id", "ascending")]))
+    sizes = dict(Counter(kept["split"].to_pylist()))
     starts = dict(zip(sorted(sizes), accumulate([0, *(sizes[s] for s in sorted(sizes))]), strict=False))
     tables: dict[str, dict[str, pa.Table]] = {"claims": {}, "evidence": {}}
     for split in SPLITS:
         if sizes.get(split):
-            members = ordered.slice(starts[split], sizes[split])
-            tables["claims"][split], evidence = claims_and_evidence_tables(members, by_id)
+            tables["claims"][split] = ordered.slice(starts[split], sizes[split])
+            evidence = evidence_config_table(tables["claims"][split])
             if evidence.num_rows:
                 tables["evidence"][split] = evidence
     if articles:
