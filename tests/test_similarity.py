@@ -104,6 +104,17 @@ def test_close_pairs_is_exact_for_short_documents_across_blocks(
     assert len(fast) > 20
 
 
+def test_words_are_numbered_in_order_of_first_appearance() -> None:
+    rng = np.random.default_rng(3)
+    hashes = rng.integers(-(2**63), 2**63 - 1, size=50, dtype=np.int64)[rng.integers(0, 50, size=2000)]
+    first_seen: dict[int, int] = {}
+    expected = [first_seen.setdefault(int(h), len(first_seen)) for h in hashes]
+    numbers, count = similarity._numbered(hashes)
+    assert numbers.dtype == np.int64 and numbers.tolist() == expected and count == len(first_seen)
+    empty, size = similarity._numbered(np.zeros(0, dtype=np.int64))
+    assert len(empty) == 0 and size == 1  # (a vocabulary of one keeps the sparse matrices' shapes valid)
+
+
 def test_close_pairs_handles_empty_and_single_documents() -> None:
     assert close_pairs([]) == [] and close_pairs([["a"]]) == [] and close_pairs([[], []]) == []
     assert close_pairs([["a", "b"], [], ["b", "a"]]) == [(0, 2, 1.0)]

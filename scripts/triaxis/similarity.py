@@ -61,20 +61,15 @@ def _ranked_sets(hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.n
 def _numbered(hashes: np.ndarray) -> tuple[np.ndarray, int]:
     """Each hash's number among the distinct hashes, in order of first appearance, and how many there are.
 
-    Numbered by sorting, which numpy does fast enough that importing a hash-table library for it
-    would cost more at every start of ``triaxis validate``. Numbers follow first appearance so that
-    the words of neighbouring claims get near numbers: the sparse products then run several times faster.
+    Numbers follow first appearance so that the words of neighbouring claims get near numbers: the
+    sparse products then run several times faster. pandas' hash table numbers 4 million words five
+    times faster than numpy's sort (0.08 s against 0.45 s); it is imported only here, when
+    restatements are compared, and a build has imported it already (``datasets`` uses it).
     """
-    if len(hashes) == 0:
-        return np.zeros(0, dtype=np.int64), 1
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    by_appearance = np.empty(len(starts), dtype=np.int64)
-    by_appearance[np.argsort(order[starts], kind="stable")] = np.arange(len(starts))
-    ids = np.empty(len(hashes), dtype=np.int64)
-    ids[order] = np.repeat(by_appearance, np.diff(np.append(starts, len(hashes))))
-    return ids, len(starts)
+    import pandas as pd
+
+    codes, distinct = pd.factorize(hashes)
+    return codes.astype(np.int64, copy=False), max(len(distinct), 1)
 
 
 def _union_bits(rows: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
