@@ -414,7 +414,8 @@ def related_share_split(corpus: Corpus) -> Iterator[Problem]:
     items = corpus.claims_by_id()
     claims: list[ClaimFacts] = [item.facts for item in items.values()]  # type: ignore[misc]
     number = group_numbers(claims)
-    split_codes = np.unique([c.split for c in claims], return_inverse=True)[1].ravel()
+    codes: dict[str, int] = {}  # (a dict numbers 200,000 splits several times faster than np.unique sorts them)
+    split_codes = np.fromiter((codes.setdefault(c.split, len(codes)) for c in claims), np.int64, len(claims))
     size = int(number.max()) + 1 if len(claims) else 0
     lowest, highest = np.full(size, np.iinfo(np.int64).max), np.full(size, -1)
     np.minimum.at(lowest, number, split_codes)
