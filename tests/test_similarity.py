@@ -104,7 +104,9 @@ def test_close_pairs_is_exact_for_short_documents_across_blocks(
     assert len(fast) > 20
 
 
-def test_words_are_numbered_in_order_of_first_appearance() -> None:
+@pytest.mark.parametrize("hashed", [False, True], ids=["sorted", "hashed"])
+def test_words_are_numbered_in_order_of_first_appearance(hashed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(similarity, "HASHED_FROM", 0 if hashed else 10**9)
     rng = np.random.default_rng(3)
     hashes = rng.integers(-(2**63), 2**63 - 1, size=50, dtype=np.int64)[rng.integers(0, 50, size=2000)]
     first_seen: dict[int, int] = {}
