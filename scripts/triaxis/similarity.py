@@ -48,15 +48,18 @@ HASHED_FROM = 500_000  # words (about 20,000 claims): from here they are numbere
 def _ranked_sets(hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Each text's distinct words as ranks, rarest first: (row of each entry, word rank, vocabulary size).
 
-    Entries come sorted by row, then rank. Words are told apart by their 64-bit hash, which for any
-    realistic vocabulary never collides.
+    ``rows`` must not decrease (each text's words together). Entries come sorted by row, then rank.
+    Words are told apart by their 64-bit hash, which for any realistic vocabulary never collides.
     """
     ids, size = _numbered(hashes)
     rank = np.empty(size, dtype=np.int64)
     rank[np.argsort(np.bincount(ids, minlength=size), kind="stable")] = np.arange(size)
-    keys = np.sort(rows.astype(np.int64) * size + rank[ids], kind="stable")  # sorted by row already: runs merge fast
-    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
-    return keys // size, keys % size, size
+    # Plain integers, so an unstable sort gives the same result, several times faster than a stable one.
+    keys = np.sort(rows.astype(np.int64) * size + rank[ids])
+    distinct = np.concatenate(([True], keys[1:] != keys[:-1])) if len(keys) else np.zeros(0, dtype=bool)
+    # The row is the major key and rows did not decrease, so each entry kept its row.
+    rows = rows[distinct].astype(np.int64, copy=False)
+    return rows, keys[distinct] - rows * size, size
 
 
 def _numbered(hashes: np.ndarray) -> tuple[np.ndarray, int]:
@@ -84,12 +87,35 @@ def _numbered(hashes: np.ndarray) -> tuple[np.ndarray, int]:
     return ids, len(starts)
 
 
-def _union_bits(rows: np.ndarray, ids: np.ndarray, count: int) -> np.ndarray:
-    """A 256-bit fingerprint of each word set; the bits of two sets' union never outnumber the words of their union."""
-    bits = (ids * 0x9E3779B1) % 256
-    fingerprint = np.zeros((count, 4), dtype=np.uint64)
-    np.bitwise_or.at(fingerprint, (rows, bits // 64), np.left_shift(np.uint64(1), (bits % 64).astype(np.uint64)))
+def _union_bits(ranks: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """A 256-bit fingerprint of each word set; the bits of two sets' union never outnumber the words of their union.
+
+    ``ranks`` holds each set's words in turn, ``sizes`` how many each has.
+    """
+    bits = (ranks * 0x9E3779B1) & 255
+    shifted = np.left_shift(np.uint64(1), (bits & 63).astype(np.uint64))
+    fingerprint = np.zeros((len(sizes), 4), dtype=np.uint64)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    filled = sizes > 0
+    for word in range(4):  # (a reduction over each set's run: ten times faster than np.bitwise_or.at)
+        part = np.where(bits >> 6 == word, shifted, np.uint64(0))
+        fingerprint[filled, word] = np.bitwise_or.reduceat(part, starts[filled]) if len(part) else 0
     return fingerprint
+
+
+def _prefix_pairs(data: np.ndarray, earlier: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """The candidate entries whose count of shared prefix words reaches what their earlier document needs.
+
+    ``needed`` never decreases with the document's number (it grows with size, and documents are
+    numbered by size), so the few documents that need fewer words are the first ones: comparing
+    numbers finds them without looking ``needed`` up for each of tens of millions of entries.
+    """
+    enough = data >= _PREFIX_SHARED
+    for fewer in range(1, _PREFIX_SHARED):
+        below = int(np.searchsorted(needed, fewer, side="right"))
+        if below:
+            enough |= (data >= fewer) & (earlier < below)
+    return np.flatnonzero(enough)
 
 
 def close_pairs(documents: Sequence[Sequence[str]], threshold: float = NEAR_THRESHOLD) -> list[tuple[int, int, float]]:
@@ -104,28 +130,34 @@ def _close_pairs(hashes: np.ndarray, rows: np.ndarray, count: int, threshold: fl
     if count < 2 or len(ranks) == 0:
         return []
     sizes = np.bincount(rows, minlength=count)
-    position = np.arange(len(ranks)) - np.concatenate(([0], np.cumsum(sizes)[:-1]))[rows]
     # Documents are numbered from smallest to largest, and a pair is found from its later member only.
     # That member probes with the prefix its own size needs; the earlier one is found through the shorter
     # prefix that suffices against any document at least as large (Bayardo et al.'s indexing prefix).
     # Both prefixes are one word longer than the least that works, so that a pair must share two of
     # their words (or as many as it must share in all, if that is one): far fewer candidates.
     by_size = np.argsort(sizes, kind="stable")
-    number = np.empty(count, dtype=np.int64)
-    number[by_size] = np.arange(count)
-    rows, sizes = number[rows], sizes[by_size]
+    # Each document's entries moved to its new number, still rarest first: the matrices are then
+    # built from runs that are already in order, with nothing to sort.
+    old_starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    sizes = sizes[by_size]
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    ranks = ranks[np.arange(len(ranks)) + np.repeat(old_starts[by_size] - starts, sizes)]
+    position = np.arange(len(ranks)) - np.repeat(starts, sizes)
     least_shared = np.ceil(2 * threshold / (1 + threshold) * sizes - 1e-9).astype(np.int64)
     probe = sizes - np.ceil(threshold * sizes - 1e-9).astype(np.int64) + _PREFIX_SHARED
     index = sizes - least_shared + _PREFIX_SHARED
     needed = np.minimum(_PREFIX_SHARED, np.maximum(least_shared, 1))
 
     def matrix(lengths: np.ndarray | None = None) -> sparse.csr_matrix:
-        kept = np.ones(len(ranks), dtype=bool) if lengths is None else position < lengths[rows]
-        values = np.ones(np.count_nonzero(kept), dtype=np.int32)
-        return sparse.csr_matrix((values, (rows[kept], ranks[kept])), shape=(count, vocabulary))
+        """Each document's first ``lengths`` words (all of them without), one row per document."""
+        kept = sizes if lengths is None else np.minimum(lengths, sizes)
+        indices = ranks if lengths is None else ranks[position < np.repeat(lengths, sizes)]
+        indptr = np.concatenate(([0], np.cumsum(kept)))
+        values = np.ones(len(indices), dtype=np.int32)
+        return sparse.csr_matrix((values, indices, indptr), shape=(count, vocabulary))
 
     probes, indexed = matrix(probe), matrix(index)
-    fingerprint, words_of = _union_bits(rows, ranks, count), matrix()
+    fingerprint, words_of = _union_bits(ranks, sizes), matrix()
     found: list[tuple[int, int, float]] = []
     # Later documents in blocks, each against the earlier ones only: half the products of all
     # against all, in arrays small enough to stay in memory the process already has.
@@ -133,7 +165,7 @@ def _close_pairs(hashes: np.ndarray, rows: np.ndarray, count: int, threshold: fl
         end = min(start + _BLOCK, count)
         shared_prefix = (probes[start:end] @ indexed[:end].T).tocsr()
         # Most candidates share too few prefix words: drop them before working out their rows.
-        enough = np.flatnonzero(shared_prefix.data >= needed[shared_prefix.indices])
+        enough = _prefix_pairs(shared_prefix.data, shared_prefix.indices, needed)
         later = start + np.searchsorted(shared_prefix.indptr, enough, side="right") - 1
         earlier = shared_prefix.indices[enough]
         i, j = later[earlier < later], earlier[earlier < later]
