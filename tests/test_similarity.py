@@ -6,6 +6,10 @@ import datetime as dt
 import itertools
 import json
 import random
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +18,11 @@ from typer.testing import CliRunner
 
 from conftest import REPO
 from triaxis import similarity
+from triaxis import validate as validation
 from triaxis.cli import app
 from triaxis.problems import Problem, errors, render
 from triaxis.similarity import NEAR_THRESHOLD, close_pairs, words
-from triaxis.validate import validate
+from triaxis.validate import Outcome, check_across, check_files, validate
 from triaxis.wording import word_hashes
 
 TODAY = dt.date(2026, 11, 23)
@@ -226,3 +231,76 @@ def test_validate_passes_with_warnings_and_fails_with_the_duplicate(records: Pat
     )
     result = runner.invoke(app, ["validate", str(path), "--records", str(records)])
     assert result.exit_code == 1 and "TX270 same restatement as harbour-2020-c003" in result.output
+
+
+def near_and_exact_duplicates(records: Path) -> None:
+    add_claim(
+        records,
+        "harbour-2020-c004",
+        "Mayor Ana Lind of Eastmere said the new ferry pier would carry 500,000 passengers each year.",
+    )
+    add_claim(
+        records,
+        "harbour-2020-c005",
+        "EASTMERE'S mayor Ana Lind said the new ferry pier would carry 500,000 passengers a year",
+    )
+
+
+def restatement_problems(outcome: Outcome) -> list[Problem]:
+    return [p for p in outcome.problems if p.code in {"TX270", "TX271"}]
+
+
+def test_the_helper_process_finds_the_close_pairs_and_the_same_problems(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    near_and_exact_duplicates(records)
+    alone = restatement_problems(validate([records], records, None, TODAY, workers=1))
+    assert {p.code for p in alone} == {"TX270", "TX271"}
+    monkeypatch.setattr(validation, "HELPER_FROM", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    checked = check_files([records], records, None, TODAY, workers=2)
+    assert checked.corpus.helper is not None  # forked already, with the comparison as it is here
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("the close pairs were sought in this process, not in the helper")
+
+    monkeypatch.setattr(similarity, "_counted_close_pairs", not_here)
+    outcome = check_across(checked)
+    assert restatement_problems(outcome) == alone
+    assert outcome.corpus.helper is None  # shut down after the checks
+    assert list(tmp_path.glob("triaxis-words-*")) == []  # the file that carried the hashes is gone
+
+
+class BrokenHelper(Executor):
+    """A helper process that died: what it was handed fails with BrokenProcessPool."""
+
+    def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:
+        future: Future = Future()
+        future.set_exception(BrokenProcessPool("the helper died"))
+        return future
+
+
+class StoppedHelper(Executor):
+    def submit(self, fn: Callable[..., object], /, *args: object, **kwargs: object) -> Future:
+        raise RuntimeError("cannot schedule new futures after shutdown")
+
+
+@pytest.mark.parametrize("helper", [BrokenHelper, StoppedHelper])
+def test_a_helper_that_fails_leaves_the_comparison_to_this_process(
+    helper: type[Executor], records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    near_and_exact_duplicates(records)
+    alone = restatement_problems(validate([records], records, None, TODAY, workers=1))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    checked = check_files([records], records, None, TODAY, workers=1)
+    checked.corpus.helper = helper()
+    assert restatement_problems(check_across(checked)) == alone
+    assert list(tmp_path.glob("triaxis-words-*")) == []
+
+
+def test_only_large_parallel_runs_get_a_helper_process() -> None:
+    assert validation._helper_started(validation.HELPER_FROM - 1, 2) is None
+    assert validation._helper_started(validation.HELPER_FROM, 1) is None
+    helper = validation._helper_started(validation.HELPER_FROM, 2)
+    assert helper is not None
+    helper.shutdown()

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
@@ -202,6 +203,9 @@ class Corpus:
     _claims_by_id: tuple[int, dict[str, Loaded]] | None = field(default=None, repr=False, compare=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Work that several checks share (the restatement comparison), kept as long as the corpus and no longer."""
+    helper: Executor | None = field(default=None, repr=False, compare=False)
+    """A process that a check may hand work to, so that it runs beside the other checks (``triaxis.validate``
+    starts one for large runs); None when there is none, and the check then does the work itself."""
 
     def article_ids(self) -> set[str]:
         return {a.facts.id for a in self.articles}
@@ -228,7 +232,6 @@ class Corpus:
 
 Check = Callable[[Corpus], Iterator[Problem]]
 CHECKS: dict[str, tuple[str, Check]] = {}
-CHECKS_MODULE = __name__
 
 
 def check(code: str, title: str) -> Callable[[Check], Check]:
@@ -239,6 +242,16 @@ def check(code: str, title: str) -> Callable[[Check], Check]:
         return function
 
     return register
+
+
+PREPARATIONS: list[Callable[[Corpus], None]] = []
+"""Work that checks start before any check runs, so that it goes on beside them (in ``Corpus.helper``)."""
+
+
+def preparation(function: Callable[[Corpus], None]) -> Callable[[Corpus], None]:
+    """Register work to start before the cross-record checks; a check must still work if it did not run."""
+    PREPARATIONS.append(function)
+    return function
 
 
 def load_texts(directory: Path) -> dict[str, str]:

@@ -19,24 +19,36 @@ t must share a word among the first ``|x| - ceil(t·|x|) + 1`` of each, and k wo
 are compared (in the 200,000-claim benchmark, 23 times fewer than those sharing one), and both the candidate
 search and the comparison are sparse-matrix products.
 The words themselves (``triaxis.wording``) are hashed by the validation workers as they read each
-claim, so this module only compares.
+claim, so this module only compares. In a large validation the close-pair search is handed to a
+helper process (``Corpus.helper``) before the cross-record checks start, and runs beside them.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Future
 from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
 
-from triaxis.checks import ClaimFacts, Corpus, Loaded, check, group_numbers
+from triaxis.checks import ClaimFacts, Corpus, Loaded, check, group_numbers, preparation
 from triaxis.problems import Problem
 from triaxis.wording import words
 
-__all__ = ["NEAR_THRESHOLD", "close_pairs", "close_restatements", "duplicate_restatements", "words"]
+__all__ = [
+    "NEAR_THRESHOLD",
+    "close_pairs",
+    "close_restatements",
+    "duplicate_restatements",
+    "hand_to_helper",
+    "prepare",
+    "words",
+]
 
 NEAR_THRESHOLD = 0.7
 MAX_NAMED = 5
@@ -189,6 +201,92 @@ def _close_pairs(hashes: np.ndarray, rows: np.ndarray, count: int, threshold: fl
     return sorted(found)
 
 
+def prepare() -> None:
+    """Import what the comparison of many words needs, in a helper process before it is handed the work."""
+    import pandas  # noqa: F401
+
+
+def _counted_close_pairs(hashes: np.ndarray, lengths: np.ndarray) -> list[tuple[int, int, float]]:
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    return _close_pairs(hashes, rows, len(lengths), NEAR_THRESHOLD)
+
+
+def _close_pairs_in_file(path: str) -> list[tuple[int, int, float]]:
+    """The helper process's task: the close pairs of the word hashes left in ``path``."""
+    with open(path, "rb") as handle:
+        lengths, hashes = np.load(handle), np.load(handle)
+    return _counted_close_pairs(hashes, lengths)
+
+
+@dataclass
+class _Restatements:
+    """What the comparison reads of a corpus: the claims not withdrawn, their facts and their word hashes."""
+
+    items: list[Loaded]
+    facts: list[ClaimFacts]
+    sequences: list[bytes]
+    hashes: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> _Restatements:
+        # Facts, not models: building 200,000 models only to read restatements and links costs seconds.
+        items = [c for c in corpus.claims if c.facts.withdrawn is None]
+        facts: list[ClaimFacts] = [c.facts for c in items]  # type: ignore[misc]
+        # Each restatement's word hashes, computed by the worker that read the claim.
+        sequences = [f.words for f in facts]
+        hashes = np.frombuffer(b"".join(sequences), dtype=np.int64)
+        lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences)) // hashes.itemsize
+        return cls(items, facts, sequences, hashes, lengths)
+
+    def close_pairs(self) -> list[tuple[int, int, float]]:
+        return _counted_close_pairs(self.hashes, self.lengths)
+
+
+@dataclass
+class _Handed:
+    """A close-pair search handed to the helper process: the file that holds its input, and its result to come."""
+
+    restatements: _Restatements
+    path: str
+    future: Future
+
+    def result(self) -> list[tuple[int, int, float]]:
+        """The helper's answer, or worked out here if the helper failed; the input file is removed either way."""
+        try:
+            return self.future.result()
+        except BrokenExecutor:
+            return self.restatements.close_pairs()
+        finally:
+            os.unlink(self.path)
+
+
+_HANDED = f"{__name__}.handed"
+
+
+@preparation
+def hand_to_helper(corpus: Corpus) -> None:
+    """Start the close-pair search in the helper process, if there is one, before the other checks run.
+
+    It then goes on beside them while this process finds the exact duplicates. The hashes go
+    through a file, which the helper reads at once: through the pipe they went in thousands of
+    pieces, each waiting for this process's other thread to let go of the interpreter.
+    """
+    if corpus.helper is None or _HANDED in corpus.memo:
+        return
+    restatements = _Restatements.of(corpus)
+    descriptor, path = tempfile.mkstemp(prefix="triaxis-words-", suffix=".npy")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            np.save(handle, restatements.lengths)
+            np.save(handle, restatements.hashes)
+        future = corpus.helper.submit(_close_pairs_in_file, path)
+    except Exception:  # (no room for the file, or a helper that has died: _analyse does the work itself)
+        os.unlink(path)
+        return
+    corpus.memo[_HANDED] = _Handed(restatements, path, future)
+
+
 @dataclass
 class _Analysis:
     """The restatement comparison of one corpus, shared by the two checks."""
@@ -201,14 +299,10 @@ class _Analysis:
 def _analyse(corpus: Corpus) -> _Analysis:
     if isinstance(done := corpus.memo.get(__name__), _Analysis):
         return done
-    # Facts, not models: building 200,000 models only to read restatements and links costs seconds.
-    items = [c for c in corpus.claims if c.facts.withdrawn is None]
-    models: list[ClaimFacts] = [c.facts for c in items]  # type: ignore[misc]
+    handed: _Handed | None = corpus.memo.pop(_HANDED, None)
+    restatements = _Restatements.of(corpus) if handed is None else handed.restatements
+    items, models, sequences = restatements.items, restatements.facts, restatements.sequences
     group = group_numbers(models)
-    # Each restatement's word hashes, computed by the worker that read the claim.
-    sequences = [m.words for m in models]
-    hashes = np.frombuffer(b"".join(sequences), dtype=np.int64)
-    rows = np.repeat(np.arange(len(sequences), dtype=np.int64), [len(s) // hashes.itemsize for s in sequences])
 
     def linked(i: int, j: int) -> bool:
         return bool(group[i] == group[j])
@@ -227,7 +321,7 @@ def _analyse(corpus: Corpus) -> _Analysis:
                 if i != j and (same_article or not linked(i, j)):
                     exact[i].append(j)
     close: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i, j, similarity in _close_pairs(hashes, rows, len(models), NEAR_THRESHOLD):
+    for i, j, similarity in restatements.close_pairs() if handed is None else handed.result():
         if sequences[i] == sequences[j] or linked(i, j):
             continue
         close[i].append((j, similarity))

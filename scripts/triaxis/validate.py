@@ -20,7 +20,7 @@ import os
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from multiprocessing import get_all_start_methods, get_context
@@ -29,7 +29,17 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from triaxis.checks import CHECKS, CHECKS_MODULE, FACTS, PLAIN_FACTS, Corpus, Loaded, PlainFacts, load_texts
+from triaxis import similarity
+from triaxis.checks import (
+    CHECKS,
+    FACTS,
+    PLAIN_FACTS,
+    PREPARATIONS,
+    Corpus,
+    Loaded,
+    PlainFacts,
+    load_texts,
+)
 from triaxis.models import RECORD_MODELS
 from triaxis.problems import Problem
 from triaxis.record_checks import Context, country_codes, run_record_checks
@@ -52,6 +62,8 @@ if TYPE_CHECKING:
 
 # Below this many files a worker pool costs more than it saves.
 PARALLEL_FROM = 2000
+# From this many files the cross-record checks get a helper process (``_helper_started``).
+HELPER_FROM = 20_000
 CHUNK = 1000
 INTERNAL_ERROR = "TX129"
 
@@ -229,31 +241,16 @@ def _results(chunks: Iterator[Chunk], tables: list[pa.Table]) -> Iterator[Result
         yield from results
 
 
-def _cross_record_problems(corpus: Corpus, parallel: bool) -> list[Problem]:
+def _cross_record_problems(corpus: Corpus) -> list[Problem]:
     """Every cross-record problem, in the order of the checks.
 
-    Checks registered by one module may share work (the two restatement checks compare the
-    restatements once), so they run together; with ``parallel`` each other module's checks run in
-    a thread beside those of ``triaxis.checks``. The restatement comparison, the slowest of all,
-    spends most of its time in numpy and scipy, which let the other thread run meanwhile; a
-    thread, unlike a forked process, copies none of the memory that 200,000 records take.
+    What the checks hand to the helper process (``PREPARATIONS``) starts first and goes on while the
+    others run. They run one after the other: in threads they only waited on each other for the
+    interpreter (measured slower at 200,000 claims).
     """
-    groups: dict[str, list[str]] = {}
-    for code, (_title, function) in CHECKS.items():
-        groups.setdefault(function.__module__, []).append(code)
-    here = groups.pop(CHECKS_MODULE, [])
-
-    def run(codes: list[str]) -> list[list[Problem]]:
-        return [list(CHECKS[code][1](corpus)) for code in codes]
-
-    if not parallel or not groups:
-        return [problem for _title, check in CHECKS.values() for problem in check(corpus)]
-    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        futures = [(codes, pool.submit(run, codes)) for codes in groups.values()]
-        found = dict(zip(here, run(here), strict=True))
-        for codes, future in futures:
-            found.update(zip(codes, future.result(), strict=True))
-    return [problem for code in CHECKS for problem in found[code]]
+    for prepare in PREPARATIONS:
+        prepare(corpus)
+    return [problem for _title, check in CHECKS.values() for problem in check(corpus)]
 
 
 def _display(path: str, cwd: str) -> str:
@@ -308,7 +305,6 @@ class FilesChecked:
     files: list[RecordFile]
     corpus: Corpus
     claims_table: pa.Table | None
-    parallel: bool
 
     def reported(self) -> list[Problem]:
         """The problems found so far in the files asked for (context files are never reported)."""
@@ -330,23 +326,43 @@ def check_files(
     if models and claims_table:
         raise ValueError("validate: models and claims_table cannot be combined")
     if claims_table:
-        from triaxis.table import joined_tables  # pyarrow, imported once here rather than in every worker
+        import triaxis.table  # noqa: F401  (pyarrow, imported once here before the workers are forked)
     context = Context(today or dt.date.today())
     country_codes()  # loaded once here, not in every worker
-    corpus = Corpus(texts=load_texts(sources) if sources else None, today=context.today)
+    texts = load_texts(sources) if sources else None
     requested = discover(paths)
     wanted = set(requested)
     same = [os.path.realpath(p) for p in paths] == [os.path.realpath(records_root)]
     every = requested if same else sorted(wanted.union(discover([records_root]) if records_root.is_dir() else ()))
     cwd = os.path.realpath(os.getcwd())
     jobs: list[Job] = [(path, _display(path, cwd), path in wanted, models) for path in every]
+    pool_size = _workers(len(jobs), workers)
+    corpus = Corpus(texts=texts, today=context.today, helper=_helper_started(len(jobs), pool_size))
+    try:
+        return _checked_files(jobs, corpus, context, pool_size, claims_table, models, meanwhile)
+    except BaseException:
+        _helper_stopped(corpus)
+        raise
+
+
+def _checked_files(
+    jobs: list[Job],
+    corpus: Corpus,
+    context: Context,
+    pool_size: int,
+    claims_table: bool,
+    models: bool,
+    meanwhile: Callable[[], object] | None,
+) -> FilesChecked:
+    if claims_table:
+        from triaxis.table import joined_tables
     problems: list[Problem] = []
     files: list[RecordFile] = []
     tables: list[pa.Table] = []
     with _gc_paused():
         for (path, display, reported, _keep), (raw, located, facts) in zip(
             jobs,
-            _results(_chunks(jobs, context, _workers(len(jobs), workers), claims_table, meanwhile), tables),
+            _results(_chunks(jobs, context, pool_size, claims_table, meanwhile), tables),
             strict=True,
         ):
             if located:
@@ -366,12 +382,36 @@ def check_files(
                     continue
             loaded = Loaded(record, model, FACTS[kind](facts))  # type: ignore[arg-type]
             (corpus.claims if kind == "claim" else corpus.articles).append(loaded)
-    parallel = len(jobs) >= PARALLEL_FROM if workers is None else workers > 1
-    return FilesChecked(problems, files, corpus, joined_tables(tables) if claims_table else None, parallel)
+    return FilesChecked(problems, files, corpus, joined_tables(tables) if claims_table else None)
+
+
+def _helper_started(files: int, pool_size: int) -> Executor | None:
+    """A process for the cross-record checks to hand work to (``Corpus.helper``), in a large parallel run.
+
+    After the files are checked, the cross-record checks would keep one core busy and leave the
+    other idle. The helper is forked now, while this process is small: forked later, from the
+    process that holds every record's facts, it would make both copy the pages either touches.
+    """
+    if pool_size <= 1 or files < HELPER_FROM:
+        return None
+    helper = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the helper uses none of them
+        helper.submit(similarity.prepare)  # forked here; it imports meanwhile what it will need
+    return helper
+
+
+def _helper_stopped(corpus: Corpus) -> None:
+    if corpus.helper is not None:
+        corpus.helper.shutdown(cancel_futures=True)
+        corpus.helper = None
 
 
 def check_across(checked: FilesChecked) -> Outcome:
     """The second part of ``validate``: the cross-record checks, then the outcome of the whole run."""
-    with _gc_paused():
-        checked.problems.extend(_cross_record_problems(checked.corpus, checked.parallel))
+    try:
+        with _gc_paused():
+            checked.problems.extend(_cross_record_problems(checked.corpus))
+    finally:
+        _helper_stopped(checked.corpus)
     return Outcome(checked.reported(), checked.files, checked.corpus, checked.claims_table)
