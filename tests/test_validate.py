@@ -16,7 +16,7 @@ import pytest
 from conftest import FAILING, REPO, SHARED_SOURCES, VALID, overlay
 from triaxis.cli_common import loaded_tables
 from triaxis.record_checks import string_values, text_clean
-from triaxis.records import RecordFile, prefetch
+from triaxis.records import RecordFile, discover, prefetch
 from triaxis.table import records_table
 from triaxis.validate import validate
 
@@ -220,3 +220,19 @@ def test_prefetching_skips_what_it_cannot_open_and_never_waits_on_a_pipe(tmp_pat
     thread.start()
     thread.join(timeout=10)
     assert done.is_set()
+
+
+def test_discover_finds_each_record_file_once_in_order(records: Path) -> None:
+    claims = records / "claims" / "harbour-2020"
+    (claims / "c009.JSON").write_text("{}")  # a mistyped name inside a record folder: kept, to be reported
+    (claims / ".draft.json").write_text("{}")  # hidden: skipped
+    (records / "notes.txt").write_text("")  # not .json outside a record folder: skipped
+    (records / "extra.json").write_text("{}")  # .json anywhere: kept
+    found = discover([records])
+    assert found == sorted(found) and len(found) == len(set(found))
+    names = {Path(p).name for p in found}
+    assert {"c009.JSON", "extra.json", "harbour-2020-c003.json"} <= names
+    assert not {".draft.json", "notes.txt"} & names
+    one = str(claims / "harbour-2020-c003.json")
+    assert discover([records, claims, Path(one)]) == found  # overlapping paths: still each file once
+    assert discover([Path(one)]) == [os.path.realpath(one)]
