@@ -124,19 +124,20 @@ def test_per_article_chart_keeps_the_articles_with_most_claims() -> None:
     articles = [f"article-{n:02d}" for n in range(40)]
     # article-00 has 1 claim, article-39 has 40: the chart keeps article-10 … article-39.
     article_id = [a for n, a in enumerate(articles) for _ in range(n + 1)]
+    verdicts = [VERDICTS[n % len(VERDICTS)] for n in range(len(article_id))]
     live = LiveClaims(
-        article_id=article_id,
-        verdict=[VERDICTS[n % len(VERDICTS)] for n in range(len(article_id))],
-        split=["train"] * len(article_id),
-        claim_type=["event"] * len(article_id),
-        evidence_count=[0] * len(article_id),
-        publisher=[],
-        publisher_claim=[],
+        total=len(article_id),
+        article_verdict=Counter(zip(article_id, verdicts, strict=True)),
+        split_verdict=Counter(("train", v) for v in verdicts),
+        claim_types=Counter({"event": len(article_id)}),
+        evidence_counts=Counter({0: len(article_id)}),
+        publisher_items=Counter(),
+        publisher_claims=Counter(),
     )
     figure = _verdict_by_article_chart([], live)
     axes = figure.axes[0]
     shown = [label.get_text() for label in axes.get_yticklabels()]
     assert shown == articles[40 - TOP_ARTICLES :]
     assert axes.get_title() == f"Verdicts per article (the {TOP_ARTICLES} of 40 with most claims)"
-    few = _verdict_by_article_chart([], replace(live, article_id=["article-00"] * len(article_id)))
+    few = _verdict_by_article_chart([], replace(live, article_verdict=Counter(("article-00", v) for v in verdicts)))
     assert few.axes[0].get_title() == "Verdicts per article"

@@ -54,12 +54,19 @@ def compute(claims: Sequence[Claim] | pa.Table) -> Agreement:
     so that 200,000 claims take milliseconds."""
     table = claims_table(claims)
     review = table["review"]
-    reviewed = table.filter(pc.and_(pc.is_null(table["withdrawn"]), pc.is_valid(columns.field(review, "second_pass"))))
-    if not reviewed.num_rows:
+    reviewed = pc.and_(pc.is_null(table["withdrawn"]), pc.is_valid(columns.field(review, "second_pass")))
+    # The three verdict columns are taken out before the rows are filtered: filtering the table
+    # copied every column, evidence and all (most of a second at 200,000 claims).
+    verdicts = pa.table(
+        {
+            "first": columns.field(review, "first_pass_verdict"),
+            "second": columns.field(review, "second_pass.verdict"),
+            "final": table["verdict"],
+        }
+    ).filter(reviewed)
+    if not verdicts.num_rows:
         return Agreement(pairs=0, raw=None, kappa=None)
-    first = columns.verdict_index(columns.field(reviewed["review"], "first_pass_verdict")).to_numpy()
-    second = columns.verdict_index(columns.field(reviewed["review"], "second_pass.verdict")).to_numpy()
-    final = columns.verdict_index(reviewed["verdict"]).to_numpy()
+    first, second, final = (columns.verdict_index(verdicts[name]).to_numpy() for name in ("first", "second", "final"))
     raw = round(float(np.count_nonzero(first == second)) / len(first), 4)
     per_label: dict[str, dict[str, float | int | None]] = {}
     for code, label in enumerate(VERDICTS):
