@@ -46,7 +46,7 @@ __all__ = [
     "close_restatements",
     "duplicate_restatements",
     "hand_to_helper",
-    "prepare",
+    "import_for_helper",
     "words",
 ]
 
@@ -201,7 +201,7 @@ def _close_pairs(hashes: np.ndarray, rows: np.ndarray, count: int, threshold: fl
     return sorted(found)
 
 
-def prepare() -> None:
+def import_for_helper() -> None:
     """Import what the comparison of many words needs, in a helper process before it is handed the work."""
     import pandas  # noqa: F401
 

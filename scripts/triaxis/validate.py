@@ -397,7 +397,7 @@ def _helper_started(files: int, pool_size: int) -> Executor | None:
     helper = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: the helper uses none of them
-        helper.submit(similarity.prepare)  # forked here; it imports meanwhile what it will need
+        helper.submit(similarity.import_for_helper)  # forked here; it imports meanwhile what it will need
     return helper
 
 
