@@ -13,6 +13,16 @@ VALID = FIXTURES / "valid"
 FAILING = FIXTURES / "failing"
 REPO = TESTS.parent
 SHARED_SOURCES = REPO.parent / "shared" / "sources"
+# The day every test takes as today, unless it sets its own: far enough ahead that no record added
+# later is "in the future", and fixed, so that no test depends on the day it runs.
+TEST_TODAY = "2099-12-31"
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test (and every ``triaxis`` it starts) runs on ``TEST_TODAY``; ``monkeypatch.setenv`` changes it."""
+    monkeypatch.setenv("TRIAXIS_TODAY", TEST_TODAY)
+    return TEST_TODAY
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import VALID
+from conftest import TEST_TODAY, VALID
 from triaxis.canonical import canonical_text
 from triaxis.cli import app
 from triaxis.models import Claim
@@ -20,7 +20,7 @@ from triaxis.validate import validate
 runner = CliRunner()
 SOURCES = VALID / "sources"
 FOLDER = "claims/harbour-2020"
-TODAY = dt.date.today().isoformat()
+TODAY = TEST_TODAY
 
 
 def claim_file(records: Path, number: int) -> Path:

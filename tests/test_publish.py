@@ -244,6 +244,10 @@ def client(hub: Hub, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hub:
     )
     monkeypatch.setenv("HF_TOKEN", FAKE_TOKEN)
     monkeypatch.delenv("HF_OIDC_RESOURCE", raising=False)
+    # A workflow may run the suite offline (HF_HUB_OFFLINE=1, read once at import); the stand-in Hub is local.
+    for variable in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
     return hub
 
 

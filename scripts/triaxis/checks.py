@@ -23,6 +23,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from triaxis import clock
 from triaxis.models import RECORD_MODELS, Article, Claim
 from triaxis.problems import Problem
 from triaxis.record_checks import safe_range
@@ -199,7 +200,7 @@ class Corpus:
     articles: list[Loaded] = field(default_factory=list)
     claims: list[Loaded] = field(default_factory=list)
     texts: dict[str, str] | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
     _claims_by_id: tuple[int, dict[str, Loaded]] | None = field(default=None, repr=False, compare=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Work that several checks share (the restatement comparison), kept as long as the corpus and no longer."""

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from triaxis import __version__, clock
 from triaxis.canonical import canonical_text
 from triaxis.changes import ChangesError, changed_record_files
 from triaxis.cli_common import (
@@ -32,7 +33,43 @@ from triaxis.problems import errors, render
 from triaxis.schema import drifted_schemas, write_schemas
 from triaxis.validate import check_across, check_files, validate
 
-app = typer.Typer(help="Tools for the TriAxis fact-check dataset.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Tools for the TriAxis fact-check dataset.",
+    no_args_is_help=True,
+    # Plain click help: rich markup would eat bracketed text such as [tool.triaxis] and break choice lists.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(show: bool) -> None:
+    if show:
+        out.print(f"triaxis {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    today: Annotated[
+        str | None,
+        typer.Option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help=f"The date to take as today (for dates in the future and the dates commands stamp); "
+            f"also set by {clock.TODAY_VARIABLE}.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Tools for the TriAxis fact-check dataset."""
+    try:
+        clock.set_today(None if today is None else clock.parse_day(today, "--today"))
+        clock.today()
+    except clock.ClockError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
 
 
 @app.command("validate")

@@ -6,7 +6,6 @@ and a change that would leave the record failing validation is not written.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from enum import Enum
@@ -16,6 +15,7 @@ from typing import Annotated, Any, get_args
 import typer
 from pydantic import ValidationError
 
+from triaxis import clock
 from triaxis.canonical import canonical_text
 from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, out, require_paths
 from triaxis.models import Article, Claim, Claimant, Withdrawal
@@ -36,8 +36,9 @@ from triaxis.validate import validate
 
 LONG_TEXT = 4000
 
-app = typer.Typer()
+app = typer.Typer(rich_markup_mode=None)
 new_app = typer.Typer(
+    rich_markup_mode=None,
     help="Write a skeleton record (status draft) with the next free id, and list what is left to fill in.",
     no_args_is_help=True,
 )
@@ -125,7 +126,7 @@ def new_article(
         language=language,
     )
     try:
-        skeleton = article_skeleton(records, article_id, text, choices, dt.date.today())
+        skeleton = article_skeleton(records, article_id, text, choices, clock.today())
         write(skeleton)
     except ContributionError as exc:
         raise _fail(str(exc), 2) from None
@@ -175,7 +176,7 @@ def new_claim(
                 raise _fail("--quote needs --sources DIR, the folder holding the article's text file, for the span", 2)
             choices.quote = unicodedata.normalize("NFC", quote)  # as records store text; terminals may send NFD
             choices.span = find_span(article_text(model, sources), choices.quote, occurrence)
-        skeleton = claim_skeleton(records, model, choices, dt.date.today())
+        skeleton = claim_skeleton(records, model, choices, clock.today())
         write(skeleton)
     except (ContributionError, ValueError) as exc:
         raise _fail(f"{article}: {exc}" if isinstance(exc, ContributionError) else str(exc), 2) from None
@@ -241,7 +242,7 @@ def review_command(
         raise _fail(f"{claim_id}: {by} is the first annotator; someone else must accept the review")
     if review.second_pass.reviewer.strip().casefold() == review.first_annotator.strip().casefold():
         raise _fail(f"{claim_id}: the second pass is by the first annotator ({review.first_annotator}); it must not be")
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     updated = claim.model_copy(
         update={"review": review.model_copy(update={"status": "reviewed", "reviewed_on": today}), "modified": today}
     )
@@ -276,7 +277,7 @@ def withdraw_command(
         raise _fail(f"{path.as_posix()}: not a valid claim record; run `triaxis validate {path.as_posix()}`") from None
     if claim.withdrawn is not None:
         raise _fail(f"{claim_id}: already withdrawn on {claim.withdrawn.on}")
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     try:
         withdrawal = Withdrawal(on=today, reason=reason.strip(), replaced_by=replaced_by)
     except ValidationError:

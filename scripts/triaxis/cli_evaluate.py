@@ -17,7 +17,7 @@ from triaxis.labels import LabelSpace
 if TYPE_CHECKING:
     from triaxis.evaluate import Report
 
-app = typer.Typer()
+app = typer.Typer(rich_markup_mode=None)
 
 
 class ReportFormat(str, Enum):

@@ -14,7 +14,7 @@ from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err,
 from triaxis.problems import errors, render
 from triaxis.validate import validate
 
-app = typer.Typer()
+app = typer.Typer(rich_markup_mode=None)
 
 
 class DiffFormat(str, Enum):

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from triaxis import similarity
+from triaxis import clock, similarity
 from triaxis.checks import (
     CHECKS,
     FACTS,
@@ -327,7 +327,7 @@ def check_files(
         raise ValueError("validate: models and claims_table cannot be combined")
     if claims_table:
         import triaxis.table  # noqa: F401  (pyarrow, imported once here before the workers are forked)
-    context = Context(today or dt.date.today())
+    context = Context(today or clock.today())
     country_codes()  # loaded once here, not in every worker
     texts = load_texts(sources) if sources else None
     requested = discover(paths)
