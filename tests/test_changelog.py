@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 import triaxis
 from conftest import REPO
-from triaxis.models import VERDICTS
+from triaxis.totals import parse_totals_line, record_totals, totals_line
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,11 +22,6 @@ else:  # pragma: no cover
 CHANGELOG = REPO / "records" / "CHANGELOG.md"
 HEADING = re.compile(r"^## \[(?P<name>[^\]]+)\](?: - (?P<date>\S+))?$", re.MULTILINE)
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-TOTALS = re.compile(
-    r"^Totals: (?P<claims>\d+) claims from (?P<articles>\d+) articles?: (?P<verdicts>[^;.]+)"
-    r"(?:; (?P<withdrawn>\d+) withdrawn)?\.$",
-    re.MULTILINE,
-)
 
 
 def entries(text: str) -> list[tuple[str, str | None, str]]:
@@ -40,27 +34,9 @@ def entries(text: str) -> list[tuple[str, str | None, str]]:
 def stated_totals(text: str) -> dict[str, object]:
     """The totals line of the newest entry that has one (the Unreleased entry, if present, else the newest release)."""
     for _name, _date, body in entries(text):
-        if match := TOTALS.search(body):
-            verdicts = dict((v, int(n)) for n, v in re.findall(r"(\d+) ([a-z_]+)", match["verdicts"]))
-            return {
-                "claims": int(match["claims"]),
-                "articles": int(match["articles"]),
-                "verdicts": verdicts,
-                "withdrawn": int(match["withdrawn"] or 0),
-            }
+        if (figures := parse_totals_line(body)) is not None:
+            return figures
     raise AssertionError("no entry has a totals line")
-
-
-def record_totals(records: Path) -> dict[str, object]:
-    claims = [json.loads(path.read_text(encoding="utf-8")) for path in (records / "claims").rglob("*.json")]
-    live = [c for c in claims if c["withdrawn"] is None]
-    counts = Counter(c["verdict"] for c in live)
-    return {
-        "claims": len(live),
-        "articles": len(list((records / "articles").glob("*.json"))),
-        "verdicts": {v: counts.get(v, 0) for v in VERDICTS},
-        "withdrawn": len(claims) - len(live),
-    }
 
 
 def released(text: str) -> list[tuple[str, str | None, str]]:
@@ -75,7 +51,22 @@ def test_newest_version_is_the_package_version() -> None:
 
 
 def test_totals_are_the_records_totals() -> None:
-    assert stated_totals(CHANGELOG.read_text(encoding="utf-8")) == record_totals(REPO / "records")
+    stated, released = stated_totals(CHANGELOG.read_text(encoding="utf-8")), record_totals(REPO / "records")
+    assert stated == released, (
+        "the newest totals in records/CHANGELOG.md are not what a release of the records would hold; "
+        f"maintainers: update the Unreleased entry (`triaxis diff <last release> --changelog` drafts it): {totals_line(released)}"
+    )
+
+
+def test_a_contributed_draft_leaves_the_totals_alone(real_records: Path) -> None:
+    # CONTRIBUTING's path: a new claim enters as a draft and is not released until reviewed.
+    before = record_totals(real_records)
+    draft = json.loads(next((real_records / "claims").glob("*/*.json")).read_text(encoding="utf-8"))
+    draft["review"]["status"] = "draft"
+    folder = real_records / "claims" / draft["article_id"]
+    (folder / f"{draft['article_id']}-c999.json").write_text(json.dumps(draft), encoding="utf-8")
+    after = record_totals(real_records)
+    assert after == {**before, "drafts": before["drafts"] + 1}
 
 
 def test_drift_is_detected(records: Path) -> None:
@@ -99,6 +90,7 @@ def test_first_release_counts() -> None:
         "claims": 318,
         "articles": 5,
         "verdicts": {"supported": 234, "refuted": 33, "misleading": 26, "not_enough_evidence": 25},
+        "drafts": 0,
         "withdrawn": 0,
     }
 

@@ -88,11 +88,12 @@ def test_text_listing_between_two_commits(repo: Path) -> None:
         "  harbour-2020-c003  doubts, justification\n"
         "\n"
         "Totals                v1.0.0    HEAD  change\n"
-        "claims                     3       3       0\n"
+        "claims released            2       1      -1\n"
         "  supported                1       0      -1\n"
         "  refuted                  1       1       0\n"
         "  misleading               0       0       0\n"
-        "  not_enough_evidence      1       2      +1\n"
+        "  not_enough_evidence      0       0       0\n"
+        "drafts                     1       2      +1\n"
         "withdrawn                  0       1      +1\n"
         "articles                   1       1       0\n"
     )
@@ -129,8 +130,9 @@ def test_json_listing(repo: Path) -> None:
     }
     assert report["articles"] == {"added": [], "removed": [], "changed": []}
     assert report["totals"]["to"] == {
-        "claims": 3,
-        "verdicts": {"supported": 0, "refuted": 1, "misleading": 0, "not_enough_evidence": 2},
+        "claims": 1,
+        "verdicts": {"supported": 0, "refuted": 1, "misleading": 0, "not_enough_evidence": 0},
+        "drafts": 2,
         "withdrawn": 1,
         "articles": 1,
     }
@@ -189,12 +191,23 @@ def test_changelog_draft(repo: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == (
         "## [Unreleased]\n\n"
-        "### Added\n\n- 1 claim: 1 not_enough_evidence.\n\n"
+        "### Added\n\n- 1 draft claim(s) awaiting review, not counted in the release.\n\n"
         "### Changed\n\n- harbour-2020-c001: verdict supported → refuted.\n"
         "- harbour-2020-c003: doubts, justification corrected.\n\n"
         "### Withdrawn\n\n- harbour-2020-c002 (refuted; replaced by harbour-2020-c003): Restates c003.\n\n"
-        "Totals: 3 claims from 1 article: 0 supported, 1 refuted, 0 misleading, 2 not_enough_evidence; 1 withdrawn.\n"
+        "Totals: 1 claim from 1 article: 0 supported, 1 refuted, 0 misleading, 0 not_enough_evidence; "
+        "2 drafts; 1 withdrawn.\n"
     )
+
+
+def test_a_draft_reviewed_since_is_added_to_the_release(repo: Path) -> None:
+    path = repo / CLAIMS / "harbour-2020-c003.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["review"]["status"] = "reviewed"
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["diff", "HEAD", "--records", str(repo / "records"), "--changelog"])
+    assert "### Added\n\n- 1 claim: 1 not_enough_evidence.\n\n" in result.stdout
+    assert "0 supported, 1 refuted, 0 misleading, 1 not_enough_evidence; 1 draft; 1 withdrawn." in result.stdout
 
 
 def test_blobs_are_read_by_one_git_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,7 @@ IMAGES = "images"
 
 
 class BuildError(Exception):
-    """The build cannot write where it was asked to; the message names the folder."""
+    """The build cannot write where it was asked to, or has nothing to release; the message says which."""
 
 
 def check_output(out: Path, records: Path | None) -> None:
@@ -202,6 +202,8 @@ class StagedBuild:
         disable_progress_bar()
         self.articles, self.out, self.records = articles, out, records
         self.selection = select_claims(claims, include_drafts)
+        if not articles or not self.selection.claims.num_rows:
+            raise BuildError(_nothing_to_release(articles, self.selection))
         self.staging = _staging_folder(out)
         self._tables: _Tables | None = None
 
@@ -270,6 +272,15 @@ class StagedBuild:
         except BaseException:
             self.abandon()
             raise
+
+
+def _nothing_to_release(articles: list[Article], selection: Selection) -> str:
+    """Why a build would be empty: an empty dataset must never replace a good one."""
+    if not articles:
+        return "no article records to build from"
+    if selection.drafts_left_out:
+        return f"no claims to release: all {selection.drafts_left_out} are drafts (--include-drafts builds them)"
+    return "no claims to release" + (f": all {selection.withdrawn} are withdrawn" if selection.withdrawn else "")
 
 
 def write_dataset(

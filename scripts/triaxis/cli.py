@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from triaxis import __version__, clock
 from triaxis.canonical import canonical_text
@@ -25,7 +26,9 @@ from triaxis.cli_common import (
     err,
     loaded_tables,
     out,
+    require_dataset,
     require_paths,
+    require_records,
     valid_records,
     valid_tables,
 )
@@ -93,7 +96,9 @@ def validate_command(
     targets = paths or [records]
     require_paths(targets)
     check_sources(sources)
-    if changed_since is not None:
+    if changed_since is None:
+        require_records(targets)
+    else:
         if paths:
             err.print("give PATHS or --changed-since, not both")
             raise typer.Exit(2)
@@ -131,6 +136,7 @@ def fmt_command(
     """Rewrite record files in canonical form (model key order, 2-space indent, NFC, final newline)."""
     targets = paths or [records]
     require_paths(targets)
+    require_records(targets)
     outcome = validate(targets, records, models=True)
     loaded = {item.file.display: item for item in outcome.corpus.articles + outcome.corpus.claims}
     changed = 0
@@ -174,7 +180,7 @@ def build_command(
 
     The folder is replaced only when the new build is complete; load_dataset reads it offline.
     """
-    require_paths([records])
+    require_dataset(records)
     check_sources(sources)
     checked = check_files([records], records, sources, claims_table=True, meanwhile=_import_build_libraries)
     from triaxis.build import MANIFEST, BuildError, StagedBuild
@@ -219,7 +225,7 @@ def build_command(
     except OSError as exc:
         err.print(f"build stopped: {exc.filename or output}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
-    table = Table(title=f"TriAxis dataset in {summary.out}")
+    table = Table(title=Text(f"TriAxis dataset in {summary.out}"))
     table.add_column("config")
     for split in ("train", "validation", "test"):
         table.add_column(split, justify="right")

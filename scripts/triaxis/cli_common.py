@@ -19,8 +19,23 @@ from triaxis.validate import FilesChecked, Outcome, validate
 if TYPE_CHECKING:
     import pyarrow as pa
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console that prints text as it is: paths, ids and quotes hold brackets and colons that rich
+    markup and emoji codes would eat (``records[old]``, ``'triaxis[croissant]'``).
+
+    Off a terminal (a pipe, a CI log) lines are not cut at 80 columns, so tables keep words whole.
+    """
+    console = Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    if not console.is_terminal:
+        console.width = PIPE_WIDTH
+    return console
+
+
+PIPE_WIDTH = 400
+out = _console()
+err = _console(stderr=True)
 
 RecordsOption = Annotated[Path, typer.Option("--records", help="Folder holding articles/ and claims/.")]
 SourcesOption = Annotated[
@@ -38,7 +53,7 @@ class Format(str, Enum):
 def check_sources(sources: Path | None) -> None:
     """Exit 2 with a one-line message when --sources names no folder."""
     if sources is not None and not sources.is_dir():
-        err.print(f"{sources}: sources folder not found")
+        err.print(f"{sources}: sources folder not found", markup=False)
         raise typer.Exit(2)
 
 
@@ -46,9 +61,31 @@ def require_paths(paths: list[Path]) -> None:
     """Exit 2 naming every path that does not exist, rather than failing later with a traceback."""
     missing = [p for p in paths if not p.exists()]
     for path in missing:
-        err.print(f"{path}: no such file or folder")
+        err.print(f"{path}: no such file or folder", markup=False)
     if missing:
         raise typer.Exit(2)
+
+
+def require_records(paths: list[Path]) -> None:
+    """Exit 2 naming every path that holds no record file: a mistyped path must not pass as "0 problems"."""
+    from triaxis.records import discover
+
+    empty = [p for p in paths if not discover([p])]
+    for path in empty:
+        err.print(f"{path}: no record files here (articles/<id>.json, claims/<article-id>/<id>.json)", markup=False)
+    if empty:
+        raise typer.Exit(2)
+
+
+def require_dataset(records: Path) -> None:
+    """Exit 2 unless ``records`` holds article and claim files: a command over the whole dataset needs both."""
+    from triaxis.records import ARTICLES_DIR, CLAIMS_DIR, discover
+
+    require_paths([records])
+    for folder, what in ((ARTICLES_DIR, "article"), (CLAIMS_DIR, "claim")):
+        if not (records / folder).is_dir() or not discover([records / folder]):
+            err.print(f"{records}: no {what} records in {(records / folder).as_posix()}/; is this the records folder?", markup=False)
+            raise typer.Exit(2)
 
 
 def loaded_models(outcome: Outcome) -> tuple[list[Article], list[Claim]]:
@@ -78,7 +115,7 @@ def _checked(records: Path, sources: Path | None, models: bool) -> Outcome:
 
     Warnings (near-duplicate restatements, for example) are printed but do not stop the command.
     """
-    require_paths([records])
+    require_dataset(records)
     check_sources(sources)
     outcome = validate([records], records, sources, models=models, claims_table=not models)
     if outcome.problems:  # on stderr, so that --format json output stays parseable

@@ -218,23 +218,45 @@ def stats_command(
     records: RecordsOption = Path("records"),
     plot: Annotated[Path | None, typer.Option("--plot", help="Also write PNG charts into this folder.")] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="How many evidence publishers to list.")] = 10,
+    include_drafts: Annotated[
+        bool, typer.Option("--include-drafts", help="Count draft claims too, as a build with --include-drafts does.")
+    ] = False,
+    output_format: FormatOption = ReportFormat.text,
 ) -> None:
-    """Tables of claims per article, verdict × article, claim types, evidence per claim, publishers and splits."""
+    """Tables of the claims a build releases: per article, verdict × article, claim types, evidence, publishers, splits."""
+    from triaxis.build import select_claims
     from triaxis.stats import LiveClaims, tables, write_charts  # heavy: matplotlib
 
     articles, table = valid_tables(records)
-    claims = LiveClaims.of(table)
-    for stat in tables(articles, claims, top):
-        table = Table(title=stat.title)
-        for number, header in enumerate(stat.headers):
-            table.add_column(Text(header), justify="left" if number == 0 else "right", overflow="fold")
-        for row in stat.rows:
-            table.add_row(*(Text(cell) for cell in row))
-        out.print(table)
+    selection = select_claims(table, include_drafts)
+    claims = LiveClaims.of(selection.claims)
+    stat_tables = tables(articles, claims, top)
+    left_out = {"drafts": selection.drafts_left_out, "withdrawn": selection.withdrawn}
+    if output_format is ReportFormat.json:
+        report = {
+            "claims": len(claims),
+            "drafts_included": selection.drafts_included,
+            "left_out": left_out,
+            "tables": [{"title": t.title, "headers": t.headers, "rows": t.rows} for t in stat_tables],
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        for stat in stat_tables:
+            rendered = Table(title=Text(stat.title))
+            for number, header in enumerate(stat.headers):
+                rendered.add_column(Text(header), justify="left" if number == 0 else "right", no_wrap=True)
+            for row in stat.rows:
+                rendered.add_row(*(Text(cell) for cell in row))
+            out.print(rendered)
+        counted = f"{len(claims)} claim(s) counted, as a build releases them"
+        if selection.drafts_included:
+            counted += f", {selection.drafts_included} draft(s) included"
+        notes = [f"{n} {what} left out" for what, n in left_out.items() if n]
+        out.print(counted + (f"; {', '.join(notes)}" if notes else ""))
     if plot is not None:
         try:
             charts = write_charts(articles, claims, plot)
         except OSError as exc:
             raise _write_error(exc) from None
         for path in charts:
-            out.print(f"wrote {path}", markup=False)
+            (err if output_format is ReportFormat.json else out).print(f"wrote {path}")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from triaxis import __version__
-from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_tables, out, require_paths
+from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_tables, out, require_dataset
 from triaxis.problems import errors, render
 from triaxis.validate import validate
 
@@ -90,7 +90,7 @@ def publish_command(
 
     token: str | None = None
     try:
-        require_paths([records])
+        require_dataset(records)
         check_sources(sources)
         settings = project_settings(records)
         repo = check_repo_id(repo_id or settings.get("hub-repo-id"))

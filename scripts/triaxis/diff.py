@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from triaxis.models import VERDICTS
+from triaxis.totals import release_state, totals, totals_line
 
 # Bookkeeping that changes with every edit; reporting it would make every change look alike.
 IGNORED_FIELDS = frozenset({"modified"})
@@ -40,6 +41,7 @@ class RecordSummary:
     verdict: str | None
     withdrawn: dict[str, Any] | None
     data: dict[str, Any] | None = None
+    status: str | None = None
 
 
 class Entry(NamedTuple):
@@ -66,14 +68,8 @@ class Snapshot:
         return f"{self.name} ({self.commit[:7]})" if self.commit else self.name
 
     def totals(self) -> dict[str, Any]:
-        live = [c for c in self.claims.values() if c.withdrawn is None]
-        counts = Counter(c.verdict for c in live)
-        return {
-            "claims": len(live),
-            "verdicts": {v: counts.get(v, 0) for v in VERDICTS},
-            "withdrawn": len(self.claims) - len(live),
-            "articles": len(self.articles),
-        }
+        """What a release at this revision would count (``triaxis.totals``)."""
+        return totals(((c.verdict, c.withdrawn, c.status) for c in self.claims.values()), len(self.articles))
 
 
 @dataclass
@@ -167,13 +163,15 @@ class _Parsed:
         except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             self.by_oid[oid] = f"cannot be read as a record ({str(exc).splitlines()[0]})"
             return
-        verdict, withdrawn = data.get("verdict"), data.get("withdrawn")
+        verdict, withdrawn, review = data.get("verdict"), data.get("withdrawn"), data.get("review")
+        status = review.get("status") if isinstance(review, dict) else None
         self.by_oid[oid] = RecordSummary(
             id="",
             oid=oid,
             verdict=verdict if isinstance(verdict, str) else None,
             withdrawn=withdrawn if isinstance(withdrawn, dict) else None,
             data=data if oid in self.keep_whole else None,
+            status=status if isinstance(status, str) else None,
         )
 
     def fill(self, snapshot: Snapshot, entries: Iterable[Entry], prefix: str) -> None:
@@ -183,7 +181,9 @@ class _Parsed:
                 snapshot.problems.append(f"{prefix}{entry.path}: {summary}")
                 continue
             target = snapshot.claims if entry.role == "claim" else snapshot.articles
-            target[entry.id] = RecordSummary(entry.id, entry.oid, summary.verdict, summary.withdrawn, summary.data)
+            target[entry.id] = RecordSummary(
+                entry.id, entry.oid, summary.verdict, summary.withdrawn, summary.data, summary.status
+            )
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -417,9 +417,10 @@ def render_text(diff: RecordDiff) -> str:
         lines.extend(["No record changes.", ""])
 
     before, after = diff.old.totals(), diff.new.totals()
-    rows = [("claims", before["claims"], after["claims"])]
+    rows = [("claims released", before["claims"], after["claims"])]
     rows += [(f"  {v}", before["verdicts"][v], after["verdicts"][v]) for v in VERDICTS]
     rows += [
+        ("drafts", before["drafts"], after["drafts"]),
         ("withdrawn", before["withdrawn"], after["withdrawn"]),
         ("articles", before["articles"], after["articles"]),
     ]
@@ -432,22 +433,24 @@ def render_text(diff: RecordDiff) -> str:
     return "\n".join(lines)
 
 
-def totals_line(totals: dict[str, Any]) -> str:
-    """The changelog's totals sentence; the changelog test parses it back and compares it with the records."""
-    verdicts = ", ".join(f"{totals['verdicts'][v]} {v}" for v in VERDICTS)
-    articles = f"{totals['articles']} article" + ("" if totals["articles"] == 1 else "s")
-    line = f"Totals: {totals['claims']} claims from {articles}: {verdicts}"
-    if totals["withdrawn"]:
-        line += f"; {totals['withdrawn']} withdrawn"
-    return line + "."
-
-
 def render_changelog(diff: RecordDiff, heading: str = "[Unreleased]") -> str:
     """A draft CHANGELOG entry (Keep a Changelog sections) for the changes in ``diff``; edit before committing."""
     added, changed, withdrawn = [], [], []
-    if diff.claims_added:
-        live = [c for c in diff.claims_added if c.withdrawn is None]
-        added.append(f"{len(live)} claim{'s' if len(live) != 1 else ''}: {_verdict_counts(live) or 'none'}.")
+    # Added to the release: claims that are released now and were not before (new, or drafts since reviewed).
+    released_now = [
+        c
+        for c in diff.new.claims.values()
+        if release_state(c.withdrawn, c.status) == "released"
+        and (
+            (before := diff.old.claims.get(c.id)) is None or release_state(before.withdrawn, before.status) == "draft"
+        )
+    ]
+    if released_now:
+        count = len(released_now)
+        added.append(f"{count} claim{'s' if count != 1 else ''}: {_verdict_counts(released_now)}.")
+    drafts = [c for c in diff.claims_added if release_state(c.withdrawn, c.status) == "draft"]
+    if drafts:
+        added.append(f"{len(drafts)} draft claim(s) awaiting review, not counted in the release.")
     added += [f"Article {a}." for a in diff.articles_added]
     changed += [f"{i}: verdict {a} → {b}." for i, a, b in diff.verdicts_changed]
     changed += [f"{i}: {', '.join(f)} corrected." for i, f in diff.fields_changed]

@@ -1,8 +1,8 @@
 """Descriptive statistics of the dataset, shared by ``triaxis stats`` and the dataset card.
 
 The tables are computed once as plain rows and rendered twice (rich in the terminal, Markdown in
-the card), so the two never disagree. They describe the released claims: every claim that is not
-withdrawn, drafts included, as in the build. Charts are PNG files that must come out byte-identical
+the card), so the two never disagree. They describe the claims a build releases (``triaxis.totals``):
+the reviewed claims that are not withdrawn, and the drafts too only where the build includes them. Charts are PNG files that must come out byte-identical
 on every build, so they are drawn with matplotlib's default style, a fixed size and resolution, and
 no software or date metadata.
 """
