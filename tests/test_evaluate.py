@@ -308,15 +308,62 @@ def test_an_id_of_another_split_is_an_error_that_names_the_split(tmp_path: Path)
     assert f"{predictions.as_posix()}:1: id {train_id} belongs to the train split, not test" in result.stderr
 
 
-def test_labels_of_another_space_are_unknown(tmp_path: Path) -> None:
+def test_labels_of_another_space_are_one_line_naming_it(tmp_path: Path) -> None:
+    records = synthetic_records(tmp_path, ["supported", "refuted", "supported"])
+    rows = [
+        {"id": f"harbour-2020-c00{n}", "verdict": v} for n, v in ((1, "supported"), (2, "refuted"), (3, "supported"))
+    ]
+    predictions = write_lines(tmp_path / "p.jsonl", rows)
+    result = run("evaluate", str(predictions), "--records", str(records), "--labels", "fever")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{predictions.as_posix()}:1: 3 lines, from line 1, give native labels, but --labels fever expects "
+        "SUPPORTS, REFUTES, NOT ENOUGH INFO; score them with --labels native",
+        f"1 problem(s) in {predictions.as_posix()}; nothing scored",
+    ]
+
+
+def test_a_label_of_no_space_is_named_on_its_line(tmp_path: Path) -> None:
     records = synthetic_records(tmp_path, ["supported"])
-    predictions = write_lines(tmp_path / "p.jsonl", [{"id": "harbour-2020-c001", "verdict": "supported"}])
+    predictions = write_lines(tmp_path / "p.jsonl", [{"id": "harbour-2020-c001", "verdict": "true"}])
     result = run("evaluate", str(predictions), "--records", str(records), "--labels", "fever")
     assert result.exit_code == 1
     assert (
-        'unknown label "supported" for --labels fever (expected one of SUPPORTS, REFUTES, NOT ENOUGH INFO)'
-        in result.stderr
+        'unknown label "true" for --labels fever (expected one of SUPPORTS, REFUTES, NOT ENOUGH INFO)' in result.stderr
     )
+
+
+def test_predictions_from_standard_input(tmp_path: Path) -> None:
+    records = synthetic_records(tmp_path, ["supported"])
+    line = json.dumps({"id": "harbour-2020-c001", "verdict": "supported"}) + "\n"
+    result = runner.invoke(
+        cli_evaluate.app, ["evaluate", "-", "--records", str(records), "--format", "json"], input=line
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["accuracy"] == 1.0
+
+
+@pytest.mark.parametrize("kind", ["folder", "binary"])
+def test_a_folder_or_a_binary_file_is_one_line(tmp_path: Path, kind: str) -> None:
+    records = synthetic_records(tmp_path, ["supported"])
+    target = tmp_path / "predictions"
+    if kind == "folder":
+        target.mkdir()
+        expected = "is a folder"
+    else:
+        target.write_bytes(bytes(range(256)) * 200)
+        expected = "not a text file"
+    result = run("evaluate", str(target), "--records", str(records))
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr
+
+
+def test_json_format_reports_problems_on_stdout(tmp_path: Path) -> None:
+    records = synthetic_records(tmp_path, ["supported"])
+    predictions = write_lines(tmp_path / "p.jsonl", [{"id": "harbour-2020-c001"}])
+    result = run("evaluate", str(predictions), "--records", str(records), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["scored"] is False and report["problems"] == [f"{predictions.as_posix()}:1: missing field verdict"]
 
 
 def test_drafts_are_not_gold_and_their_predictions_are_ignored(records: Path, tmp_path: Path) -> None:

@@ -93,7 +93,11 @@ def _print_report(report: Report) -> None:
 @app.command("evaluate")
 def evaluate_command(
     predictions: Annotated[
-        Path, typer.Argument(help="JSON Lines: one object per claim with id, verdict, evidence_urls.")
+        Path,
+        typer.Argument(
+            metavar="PREDICTIONS",
+            help="JSON Lines file (or - for standard input): one object per claim with id, verdict, evidence_urls.",
+        ),
     ],
     records: RecordsOption = Path("records"),
     config: Annotated[Config, typer.Option("--config", help="Dataset config the gold comes from.")] = Config.claims,
@@ -103,20 +107,35 @@ def evaluate_command(
     output_format: FormatOption = ReportFormat.text,
 ) -> None:
     """Score verdict predictions (and ranked evidence URLs) against the gold labels of one split."""
-    from triaxis.evaluate import evaluate, gold_for, read_predictions  # heavy: scikit-learn
+    from triaxis.evaluate import (  # heavy: scikit-learn
+        PredictionsFileError,
+        evaluate,
+        gold_for,
+        read_input,
+        read_predictions,
+    )
 
     ks = _parse_ks(k)
-    if not predictions.is_file():
-        raise _usage_error(f"{predictions}: no such file")
+    try:
+        data, display = read_input(predictions)
+    except PredictionsFileError as exc:
+        raise _usage_error(str(exc)) from None
     gold = gold_for(valid_records(records)[1], split.value, labels)
     if not gold.labels:
         err.print(f"{records}: no scored claims in the {split.value} split with a {labels.value} label", markup=False)
         raise typer.Exit(1)
-    parsed = read_predictions(predictions, gold)
-    for problem in parsed.problems:
-        err.print(problem, markup=False)
+    try:
+        parsed = read_predictions(display, gold, data)
+    except PredictionsFileError as exc:
+        raise _usage_error(str(exc)) from None
     if parsed.problems:
-        err.print(f"{len(parsed.problems)} problem(s) in {predictions}; nothing scored", markup=False)
+        summary = f"{len(parsed.problems)} problem(s) in {display}; nothing scored"
+        if output_format is ReportFormat.json:  # machines read stdout: the report says why nothing was scored
+            print(json.dumps({"scored": False, "problems": parsed.problems, "summary": summary}, indent=2))
+        else:
+            for problem in parsed.problems:
+                err.print(problem)
+            err.print(summary)
         raise typer.Exit(1)
     report = evaluate(gold, parsed, ks)
     if report.without_equivalent:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -159,12 +160,47 @@ def _stray_id_message(claim_id: str, gold: Gold) -> str:
     return f"id {claim_id} belongs to the {other} split, not {gold.split}"
 
 
-def read_predictions(path: Path, gold: Gold) -> Predictions:
-    """Parse a JSON Lines predictions file against ``gold``; blank lines are allowed, a UTF-8 BOM is skipped."""
+class PredictionsFileError(ValueError):
+    """A predictions input that is not a JSON Lines text at all (a folder, a binary file): one line, exit 2."""
+
+
+def read_input(path: Path, stdin: BinaryIO | None = None) -> tuple[bytes, str]:
+    """The bytes of a predictions file, or of standard input for ``-``, with the name to show in messages."""
+    if path.as_posix() == "-":
+        return (stdin or sys.stdin.buffer).read(), "<stdin>"
+    if path.is_dir():
+        raise PredictionsFileError(f"{path.as_posix()}: is a folder; give the predictions file (JSON Lines) or - for stdin")
+    if not path.is_file():
+        raise PredictionsFileError(f"{path.as_posix()}: no such file")
+    return path.read_bytes(), path.as_posix()
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes or mostly undecodable bytes at the start: not a text file, so one line instead of one per line."""
+    head = data[:4096]
+    return b"\x00" in head or len(head.decode("utf-8", errors="ignore")) < 0.7 * len(head.decode("latin-1"))
+
+
+def _other_space(verdict: object, space: LabelSpace) -> LabelSpace | None:
+    """The label space a verdict belongs to when it is not one of ``space``'s labels."""
+    return next((other for other in LabelSpace if other is not space and verdict in LABELS[other]), None)
+
+
+def read_predictions(path: Path | str, gold: Gold, data: bytes | None = None) -> Predictions:
+    """Parse JSON Lines predictions against ``gold``; blank lines are allowed, a UTF-8 BOM is skipped.
+
+    ``data`` is the input's bytes when they were read already (standard input); ``path`` then only names it.
+    Lines whose only fault is a label of another label space are summed up in one line, not one each.
+    """
     result = Predictions()
     first_seen: dict[str, int] = {}
-    display = path.as_posix()
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    display = path.as_posix() if isinstance(path, Path) else path
+    if data is None:
+        data = Path(path).read_bytes()
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if _looks_binary(data):
+        raise PredictionsFileError(f"{display}: not a text file; predictions are JSON Lines, one object per claim")
+    other_space: dict[LabelSpace, list[int]] = {}
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
             text = raw.decode("utf-8")
@@ -175,7 +211,11 @@ def read_predictions(path: Path, gold: Gold) -> Predictions:
             continue
         parsed = _parse_line(text, gold)
         if isinstance(parsed, str):
-            result.problems.append(f"{display}:{number}: {parsed}")
+            space = _wrong_space(text, gold.space) if parsed.startswith("unknown label") and ";" not in parsed else None
+            if space is not None:
+                other_space.setdefault(space, []).append(number)
+            else:
+                result.problems.append(f"{display}:{number}: {parsed}")
             continue
         claim_id, prediction = parsed
         if claim_id in first_seen:
@@ -190,7 +230,22 @@ def read_predictions(path: Path, gold: Gold) -> Predictions:
             result.ignored += 1
         else:
             result.problems.append(f"{display}:{number}: {_stray_id_message(claim_id, gold)}")
+    for space, numbers in other_space.items():
+        lines = f"line {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} lines, from line {numbers[0]},"
+        result.problems.append(
+            f"{display}:{numbers[0]}: {lines} give {space.value} labels, but --labels {gold.space.value} expects "
+            f"{', '.join(LABELS[gold.space])}; score them with --labels {space.value}"
+        )
     return result
+
+
+def _wrong_space(text: str, space: LabelSpace) -> LabelSpace | None:
+    """The other label space of a line whose verdict is not of ``space`` (the line parsed otherwise)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return _other_space(value.get("verdict"), space) if isinstance(value, dict) else None
 
 
 def _figure(value: float) -> float | None:
