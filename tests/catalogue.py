@@ -36,6 +36,7 @@ class Case:
     code: str
     apply: Break
     needs_sources: bool = False
+    says: str = ""  # words the message at the defect must hold, where the code alone does not name the slip
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -113,6 +114,24 @@ def trailing_comma(records: Path, claim: Path) -> tuple[Path, int]:
     body = text.rstrip().removesuffix("}").rstrip()
     claim.write_text(body + ",\n}\n", encoding="utf-8")
     return claim, body.count("\n") + 1
+
+
+def json_comment(records: Path, claim: Path) -> tuple[Path, int]:
+    line, number = value_line(claim, "verdict")
+    edit_text(claim, line + "\n", line + "  // checked twice\n")
+    return claim, number
+
+
+def curly_quotes(records: Path, claim: Path) -> tuple[Path, int]:
+    line, number = value_line(claim, "verdict")
+    edit_text(claim, line, line.replace('": "', '": “', 1).replace('",', '”,', 1))
+    return claim, number
+
+
+def doubled_comma(records: Path, claim: Path) -> tuple[Path, int]:
+    line, number = value_line(claim, "verdict")
+    edit_text(claim, line + "\n", line + ",\n")
+    return claim, number
 
 
 def duplicate_key(records: Path, claim: Path) -> tuple[Path, int]:
@@ -524,6 +543,9 @@ def article_future_date(records: Path, claim: Path) -> tuple[Path, int]:
 CASES: list[Case] = [
     Case("truncated JSON", "TX100", truncated),
     Case("trailing comma", "TX100", trailing_comma),
+    Case("JSON comment", "TX100", json_comment, says="a comment"),
+    Case("curly quotes", "TX100", curly_quotes, says="curly quote"),
+    Case("doubled comma", "TX100", doubled_comma, says="two commas in a row"),
     Case("lone UTF-16 surrogate escape (`\\ud800`)", "TX100", lone_surrogate),
     Case("invalid UTF-8", "TX101", invalid_utf8),
     Case("UTF-16 file", "TX101", utf16),

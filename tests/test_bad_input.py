@@ -62,6 +62,8 @@ def test_broken_real_claim_is_reported_at_its_line(case: Case, sample: str, real
     outcome = validate([target], real_records, sources)
     found = [(p.code, p.line) for p in outcome.problems if p.path == target.as_posix()]
     assert (case.code, line) in found, outcome.problems
+    if case.says:
+        assert any(case.says in p.message for p in outcome.problems if (p.code, p.line) == (case.code, line))
     assert {p.path for p in outcome.problems} == {target.as_posix()}
     assert_located(outcome.problems)
 

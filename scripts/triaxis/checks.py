@@ -28,6 +28,7 @@ from triaxis.models import RECORD_MODELS, Article, Claim
 from triaxis.problems import Problem
 from triaxis.record_checks import safe_range
 from triaxis.records import RecordFile, pointer
+from triaxis.suggest import did_you_mean
 from triaxis.wording import word_hashes
 
 
@@ -288,7 +289,8 @@ def article_reference_resolves(corpus: Corpus) -> Iterator[Problem]:
     known = corpus.article_ids()
     for item, claim in _claims(corpus):
         if claim.article_id not in known:
-            yield item.file.problem("/article_id", "TX210", f"no article record with id {claim.article_id!r}")
+            hint = did_you_mean(claim.article_id, known)
+            yield item.file.problem("/article_id", "TX210", f"no article record with id {claim.article_id!r}{hint}")
 
 
 @check("TX211", "claim references resolve")

@@ -20,15 +20,18 @@ from triaxis.canonical import canonical_text
 from triaxis.changes import ChangesError, changed_record_files
 from triaxis.cli_common import (
     Format,
+    QuietOption,
     RecordsOption,
     SourcesOption,
     check_sources,
     err,
     loaded_tables,
     out,
+    progress_shown,
     require_dataset,
     require_paths,
     require_records,
+    status_shown,
     valid_records,
     valid_tables,
 )
@@ -91,6 +94,7 @@ def validate_command(
             help="Instead of PATHS: the record files changed since git revision REV, and those their changes affect.",
         ),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check record files against the schema and every semantic rule; exit 1 on any error (warnings do not fail)."""
     targets = paths or [records]
@@ -107,8 +111,13 @@ def validate_command(
         except ChangesError as exc:
             err.print(str(exc), markup=False)
             raise typer.Exit(2) from None
-    outcome = validate(targets, records, sources)
-    print(render(outcome.problems, output_format.value, len(outcome.files)))
+    with progress_shown("checking records", quiet) as progress:
+        outcome = validate(targets, records, sources, progress=progress)
+    report = render(
+        outcome.problems, output_format.value, len(outcome.files), quiet and output_format is not Format.json
+    )
+    if report:
+        print(report)
     raise typer.Exit(1 if errors(outcome.problems) else 0)
 
 
@@ -132,6 +141,7 @@ def fmt_command(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the records folder).")] = None,
     records: RecordsOption = Path("records"),
     check: Annotated[bool, typer.Option("--check", help="Only report files that are not canonical.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Rewrite record files in canonical form (model key order, 2-space indent, NFC, final newline)."""
     targets = paths or [records]
@@ -154,7 +164,8 @@ def fmt_command(
                 err.print(f"{record.display}:1:1: TX260 not in canonical form; run `triaxis fmt`")
             else:
                 record.path.write_text(wanted, encoding="utf-8", newline="\n")
-                out.print(f"formatted {record.display}")
+                if not quiet:
+                    out.print(f"formatted {record.display}")
     raise typer.Exit(1 if failed or (check and changed) else 0)
 
 
@@ -175,6 +186,7 @@ def build_command(
     include_drafts: Annotated[
         bool, typer.Option("--include-drafts", help="Also publish claims whose review is still a draft.")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Validate, then write the Hugging Face dataset folder (parquet, card, charts, croissant.json, manifest).
 
@@ -182,7 +194,10 @@ def build_command(
     """
     require_dataset(records)
     check_sources(sources)
-    checked = check_files([records], records, sources, claims_table=True, meanwhile=_import_build_libraries)
+    with progress_shown("checking records", quiet) as progress:
+        checked = check_files(
+            [records], records, sources, claims_table=True, meanwhile=_import_build_libraries, progress=progress
+        )
     from triaxis.build import MANIFEST, BuildError, StagedBuild
     from triaxis.croissant import CroissantError
 
@@ -218,13 +233,16 @@ def build_command(
         if stopped is not None:
             raise stopped
         assert staged is not None
-        summary = staged.finish()
+        with status_shown("writing the dataset", quiet):
+            summary = staged.finish()
     except (BuildError, CroissantError) as exc:
         err.print(f"build stopped: {exc}", markup=False)
         raise typer.Exit(1) from None
     except OSError as exc:
         err.print(f"build stopped: {exc.filename or output}: {exc.strerror}", markup=False)
         raise typer.Exit(1) from None
+    if quiet:
+        return
     table = Table(title=Text(f"TriAxis dataset in {summary.out}"))
     table.add_column("config")
     for split in ("train", "validation", "test"):

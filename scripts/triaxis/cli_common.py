@@ -5,6 +5,8 @@ Kept apart from ``cli.py`` so that each group of commands can live in a module o
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -18,7 +20,6 @@ from triaxis.validate import FilesChecked, Outcome, validate
 
 if TYPE_CHECKING:
     import pyarrow as pa
-
 
 
 def _console(stderr: bool = False) -> Console:
@@ -37,6 +38,7 @@ PIPE_WIDTH = 400
 out = _console()
 err = _console(stderr=True)
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems and errors.")]
 RecordsOption = Annotated[Path, typer.Option("--records", help="Folder holding articles/ and claims/.")]
 SourcesOption = Annotated[
     Path | None,
@@ -48,6 +50,38 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     github = "github"
+
+
+@contextmanager
+def progress_shown(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr while a long step runs, on a terminal only (none in pipes, logs or with --quiet).
+
+    Yields the callback that moves it (files done, files in all), or None when nothing is shown.
+    """
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@contextmanager
+def status_shown(description: str, quiet: bool = False) -> Iterator[None]:
+    """A spinner on stderr while a step of unknown length runs, on a terminal only."""
+    if quiet or not err.is_terminal:
+        yield
+        return
+    with err.status(description):
+        yield
 
 
 def check_sources(sources: Path | None) -> None:
@@ -84,7 +118,10 @@ def require_dataset(records: Path) -> None:
     require_paths([records])
     for folder, what in ((ARTICLES_DIR, "article"), (CLAIMS_DIR, "claim")):
         if not (records / folder).is_dir() or not discover([records / folder]):
-            err.print(f"{records}: no {what} records in {(records / folder).as_posix()}/; is this the records folder?", markup=False)
+            err.print(
+                f"{records}: no {what} records in {(records / folder).as_posix()}/; is this the records folder?",
+                markup=False,
+            )
             raise typer.Exit(2)
 
 

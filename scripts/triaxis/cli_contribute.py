@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -27,11 +26,12 @@ from triaxis.new import (
     article_skeleton,
     article_text,
     claim_skeleton,
-    find_span,
+    find_quote,
     write,
 )
 from triaxis.problems import errors, render
 from triaxis.records import ARTICLES_DIR, CLAIMS_DIR, read_record
+from triaxis.suggest import did_you_mean
 from triaxis.validate import validate
 
 LONG_TEXT = 4000
@@ -45,22 +45,35 @@ new_app = typer.Typer(
 app.add_typer(new_app, name="new")
 
 
-def _choices(name: str, annotation: Any) -> Any:
-    """A command-line choice type with the values the model allows for a field."""
-    return Enum(name, {value: value for value in get_args(annotation)}, type=str)
+class Choice:
+    """A choice among the values the model allows for a field; its error says which value was probably meant.
+
+    (A parser rather than click's Choice, whose message cannot say what was meant.)
+    """
+
+    def __init__(self, annotation: Any) -> None:
+        self.values: tuple[str, ...] = get_args(annotation)
+        self.metavar = "[" + "|".join(self.values) + "]"
+
+    def __call__(self, value: str) -> str:
+        if value not in self.values:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(self.values)}{did_you_mean(value, self.values)}"
+            )
+        return value
+
+
+def _choice(annotation: Any) -> Choice:
+    return Choice(annotation)
 
 
 _CLAIM_FIELDS, _ARTICLE_FIELDS = Claim.model_fields, Article.model_fields
-VerdictChoice = _choices("VerdictChoice", _CLAIM_FIELDS["verdict"].annotation)
-ClaimTypeChoice = _choices("ClaimTypeChoice", _CLAIM_FIELDS["claim_type"].annotation)
-AttributionChoice = _choices("AttributionChoice", _CLAIM_FIELDS["attribution"].annotation)
-ChecksChoice = _choices("ChecksChoice", _CLAIM_FIELDS["checks"].annotation)
-KindChoice = _choices("KindChoice", Claimant.model_fields["kind"].annotation)
-GenreChoice = _choices("GenreChoice", _ARTICLE_FIELDS["genre"].annotation)
-
-
-def _value(choice: Enum | None) -> str | None:
-    return None if choice is None else str(choice.value)
+VERDICTS_CHOICE = _choice(_CLAIM_FIELDS["verdict"].annotation)
+CLAIM_TYPES_CHOICE = _choice(_CLAIM_FIELDS["claim_type"].annotation)
+ATTRIBUTIONS_CHOICE = _choice(_CLAIM_FIELDS["attribution"].annotation)
+CHECKS_CHOICE = _choice(_CLAIM_FIELDS["checks"].annotation)
+KINDS_CHOICE = _choice(Claimant.model_fields["kind"].annotation)
+GENRES_CHOICE = _choice(_ARTICLE_FIELDS["genre"].annotation)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -86,6 +99,10 @@ def _report(skeleton: Skeleton, records: Path, sources_hint: str) -> None:
 def _read_article(records: Path, article_id: str) -> Article:
     path = records / ARTICLES_DIR / f"{article_id}.json"
     if not path.is_file():
+        known = [p.stem for p in (records / ARTICLES_DIR).glob("*.json")]
+        hint = did_you_mean(article_id, known)
+        if hint:
+            raise _fail(f"{path}: no such article record{hint}", 2)
         raise _fail(f"{path}: no such article record; add the article first with `triaxis new article`", 2)
     record, problem = read_record(path, path.as_posix())
     try:
@@ -106,11 +123,14 @@ def new_article(
     published: Annotated[str, typer.Option("--published", help="Publication date: 2022, 2022-02 or 2022-02-23.")],
     title: Annotated[str | None, typer.Option("--title", help="The title as printed.")] = None,
     authors: Annotated[
-        list[str] | None, typer.Option("--author", help="An author as printed (repeat for several).")
+        list[str] | None, typer.Option("--author", metavar="NAME", help="An author as printed (repeat for several).")
     ] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", help="Who published it.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="The article's address.")] = None,
-    genre: Annotated[GenreChoice | None, typer.Option("--genre", help="The kind of article.")] = None,  # type: ignore[valid-type]
+    genre: Annotated[
+        str | None,
+        typer.Option("--genre", parser=GENRES_CHOICE, metavar=GENRES_CHOICE.metavar, help="The kind of article."),
+    ] = None,
     language: Annotated[str, typer.Option("--language", help="BCP 47 language code.")] = "en",
     records: RecordsOption = Path("records"),
 ) -> None:
@@ -122,7 +142,7 @@ def new_article(
         authors=tuple(authors or ()),
         publisher=publisher,
         url=url,
-        genre=_value(genre),
+        genre=genre,
         language=language,
     )
     try:
@@ -145,14 +165,52 @@ def new_claim(
         int | None, typer.Option("--occurrence", help="Which occurrence of a repeated quote (1 = first).")
     ] = None,
     annotator: Annotated[str | None, typer.Option("--annotator", help="Your name or handle.")] = None,
-    verdict: Annotated[VerdictChoice | None, typer.Option("--verdict")] = None,  # type: ignore[valid-type]
-    claim_type: Annotated[ClaimTypeChoice | None, typer.Option("--claim-type")] = None,  # type: ignore[valid-type]
-    attribution: Annotated[AttributionChoice | None, typer.Option("--attribution")] = None,  # type: ignore[valid-type]
-    checks: Annotated[ChecksChoice | None, typer.Option("--checks")] = None,  # type: ignore[valid-type]
+    verdict: Annotated[
+        str | None,
+        typer.Option(
+            "--verdict",
+            parser=VERDICTS_CHOICE,
+            metavar=VERDICTS_CHOICE.metavar,
+            help="Your verdict (first pass); see GUIDELINES.md.",
+        ),
+    ] = None,
+    claim_type: Annotated[
+        str | None,
+        typer.Option(
+            "--claim-type",
+            parser=CLAIM_TYPES_CHOICE,
+            metavar=CLAIM_TYPES_CHOICE.metavar,
+            help="What kind of fact it states.",
+        ),
+    ] = None,
+    attribution: Annotated[
+        str | None,
+        typer.Option(
+            "--attribution",
+            parser=ATTRIBUTIONS_CHOICE,
+            metavar=ATTRIBUTIONS_CHOICE.metavar,
+            help="Whose words: the author's, reported or quoted.",
+        ),
+    ] = None,
+    checks: Annotated[
+        str | None,
+        typer.Option(
+            "--checks",
+            parser=CHECKS_CHOICE,
+            metavar=CHECKS_CHOICE.metavar,
+            help="What the verdict judges: the content, or that it was said.",
+        ),
+    ] = None,
     claimant: Annotated[str | None, typer.Option("--claimant", help="Who makes the claim.")] = None,
-    claimant_kind: Annotated[KindChoice | None, typer.Option("--claimant-kind")] = None,  # type: ignore[valid-type]
+    claimant_kind: Annotated[
+        str | None,
+        typer.Option(
+            "--claimant-kind", parser=KINDS_CHOICE, metavar=KINDS_CHOICE.metavar, help="What kind of claimant it is."
+        ),
+    ] = None,
     countries: Annotated[
-        list[str] | None, typer.Option("--country", help="ISO 3166-1 alpha-3 code (repeat for several).")
+        list[str] | None,
+        typer.Option("--country", metavar="CODE", help="ISO 3166-1 alpha-3 code (repeat for several)."),
     ] = None,
     records: RecordsOption = Path("records"),
 ) -> None:
@@ -162,20 +220,22 @@ def new_claim(
     model = _read_article(records, article)
     choices = ClaimChoices(
         annotator=annotator,
-        verdict=_value(verdict),
-        claim_type=_value(claim_type),
-        attribution=_value(attribution),
-        checks=_value(checks),
+        verdict=verdict,
+        claim_type=claim_type,
+        attribution=attribution,
+        checks=checks,
         claimant=claimant,
-        claimant_kind=_value(claimant_kind),
+        claimant_kind=claimant_kind,
         countries=tuple(c.upper() for c in countries or ()),
     )
     try:
         if quote is not None:
             if sources is None:
                 raise _fail("--quote needs --sources DIR, the folder holding the article's text file, for the span", 2)
-            choices.quote = unicodedata.normalize("NFC", quote)  # as records store text; terminals may send NFD
-            choices.span = find_span(article_text(model, sources), choices.quote, occurrence)
+            wanted = unicodedata.normalize("NFC", quote)  # as records store text; terminals may send NFD
+            choices.span, choices.quote, spacing = find_quote(article_text(model, sources), wanted, occurrence)
+            if spacing:
+                err.print(f"note: {spacing}")
         skeleton = claim_skeleton(records, model, choices, clock.today())
         write(skeleton)
     except (ContributionError, ValueError) as exc:

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from triaxis.cli_common import RecordsOption, err, out, valid_records, valid_tables
+from triaxis.cli_common import QuietOption, RecordsOption, err, out, valid_records, valid_tables
 from triaxis.labels import LabelSpace
 
 if TYPE_CHECKING:
@@ -172,6 +172,7 @@ def export_command(
             help="claimreview only: URL of each claim's published fact-check page, with {id} for the claim id.",
         ),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Write the scored claims as JSON Lines per split in a label space, or as schema.org ClaimReview objects."""
     from triaxis.export import select, write_claimreview, write_jsonl
@@ -189,9 +190,11 @@ def export_command(
             raise _usage_error(f"--review-url {review_url}: only {{id}} may appear in braces") from None
     articles, claims = valid_records(records)
     selection = select(claims, labels)
-    if selection.not_scored:
+    if quiet:
+        pass
+    elif selection.not_scored:
         out.print(f"{selection.not_scored} draft or withdrawn claim(s) left out")
-    if selection.without_equivalent:
+    if selection.without_equivalent and not quiet:
         out.print(f"{selection.without_equivalent} claim(s) without a {labels.value} label left out")
     try:
         if export_format is ExportFormat.claimreview:
@@ -200,8 +203,10 @@ def export_command(
             written = write_jsonl(articles, selection, output / labels.value)
     except OSError as exc:
         raise _write_error(exc) from None
+    if quiet:
+        return
     for path in written:
-        out.print(f"wrote {path}", markup=False)
+        out.print(f"wrote {path}")
     out.print(f"{len(selection.claims)} claim(s) exported")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,18 @@ from typing import Annotated
 import typer
 
 from triaxis import __version__
-from triaxis.cli_common import RecordsOption, SourcesOption, check_sources, err, loaded_tables, out, require_dataset
+from triaxis.cli_common import (
+    QuietOption,
+    RecordsOption,
+    SourcesOption,
+    check_sources,
+    err,
+    loaded_tables,
+    out,
+    progress_shown,
+    require_dataset,
+    status_shown,
+)
 from triaxis.problems import errors, render
 from triaxis.validate import validate
 
@@ -72,6 +84,7 @@ def publish_command(
     private: Annotated[bool, typer.Option("--private", help="Create the repository as private.")] = False,
     records: RecordsOption = Path("records"),
     sources: SourcesOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Release the dataset on the Hugging Face Hub: validate, build, check it loads, upload in one commit, tag v<version>.
 
@@ -97,21 +110,26 @@ def publish_command(
         check_version(__version__, settings.get("version"), records)
         if not dry_run:
             token = resolve_token()
-        outcome = validate([records], records, sources, claims_table=True)
+        with progress_shown("checking records", quiet) as progress:
+            outcome = validate([records], records, sources, claims_table=True, progress=progress)
         if errors(outcome.problems):
             print(render(outcome.problems, "text", len(outcome.files)))
             err.print("publish stopped: fix the problems above first")
             raise typer.Exit(1)
         articles, claims = loaded_tables(outcome)
         del outcome  # the records' facts: a large build needs the memory for what it writes
-        with built_release(articles, claims, records, repo, __version__, private) as release:
+        with ExitStack() as built:
+            with status_shown("building the release", quiet):
+                release = built.enter_context(built_release(articles, claims, records, repo, __version__, private))
             if dry_run:
                 print(release.describe())
                 print("dry run: nothing was sent")
                 return
-            out.print(f"uploading {len(release.files)} files to {repo} ...", markup=False)
-            commit = upload(release, token or "")
-        out.print(f"released {release.tag}: https://huggingface.co/datasets/{repo} at commit {commit}", markup=False)
+            if not quiet:
+                out.print(f"uploading {len(release.files)} files to {repo} ...")
+            with status_shown(f"uploading to {repo}", quiet):
+                commit = upload(release, token or "")
+        out.print(f"released {release.tag}: https://huggingface.co/datasets/{repo} at commit {commit}")
     except PublishError as exc:
         err.print(masked(str(exc), token), markup=False)
         raise typer.Exit(exc.exit_code) from None

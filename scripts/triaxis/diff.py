@@ -441,9 +441,7 @@ def render_changelog(diff: RecordDiff, heading: str = "[Unreleased]") -> str:
         c
         for c in diff.new.claims.values()
         if release_state(c.withdrawn, c.status) == "released"
-        and (
-            (before := diff.old.claims.get(c.id)) is None or release_state(before.withdrawn, before.status) == "draft"
-        )
+        and ((before := diff.old.claims.get(c.id)) is None or release_state(before.withdrawn, before.status) == "draft")
     ]
     if released_now:
         count = len(released_now)

@@ -169,7 +169,9 @@ def read_input(path: Path, stdin: BinaryIO | None = None) -> tuple[bytes, str]:
     if path.as_posix() == "-":
         return (stdin or sys.stdin.buffer).read(), "<stdin>"
     if path.is_dir():
-        raise PredictionsFileError(f"{path.as_posix()}: is a folder; give the predictions file (JSON Lines) or - for stdin")
+        raise PredictionsFileError(
+            f"{path.as_posix()}: is a folder; give the predictions file (JSON Lines) or - for stdin"
+        )
     if not path.is_file():
         raise PredictionsFileError(f"{path.as_posix()}: no such file")
     return path.read_bytes(), path.as_posix()

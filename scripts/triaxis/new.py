@@ -109,6 +109,35 @@ def find_span(text: str, quote: str, occurrence: int | None = None) -> Span:
     raise ContributionError("the quote is not in the article text" + _near_miss(text, quote))
 
 
+def find_quote(text: str, quote: str, occurrence: int | None = None) -> tuple[Span, str, str | None]:
+    """The span of ``quote``, the article's own words there, and a note when they differ in spacing only.
+
+    Text copied from a browser comes with its runs of spaces and line breaks collapsed; the record must
+    quote the article exactly, so such a quote is found by its words and recorded as the article has it.
+    """
+    try:
+        return find_span(text, quote, occurrence), quote, None
+    except ContributionError as missing:
+        words = quote.split()
+        if not words or "not in the article text" not in str(missing):
+            raise
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+        matches = list(pattern.finditer(text))
+        if not matches:
+            raise
+        real = matches[0].group()
+        span = find_span(text, real, occurrence) if len(matches) > 1 or occurrence else None
+        if span is None:
+            span = Span(start=matches[0].start(), end=matches[0].end())
+        real = text[span.start : span.end]
+        first = next(i for i, (a, b) in enumerate(zip(real, quote + "\0", strict=False)) if a != b)
+        note = (
+            f"the article's spacing differs from the quote's at {span.start + first} "
+            f"({real[max(first - 10, 0) : first + 10]!r}); the record quotes the article's text"
+        )
+        return span, real, note
+
+
 _LOOSE = str.maketrans("‘’‚‛“”„‟–—\u00a0", "''''\"\"\"\"-- ")
 
 

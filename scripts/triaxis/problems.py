@@ -51,8 +51,8 @@ def summary(problems: list[Problem], checked_files: int) -> str:
     )
 
 
-def render(problems: list[Problem], output_format: OutputFormat, checked_files: int) -> str:
-    """Render problems with a summary, sorted by place so that output is stable."""
+def render(problems: list[Problem], output_format: OutputFormat, checked_files: int, quiet: bool = False) -> str:
+    """Render problems with a summary, sorted by place so that output is stable (``quiet``: text lines, no summary)."""
     ordered = sorted(problems)
     if output_format == "json":
         failing = len(errors(ordered))
@@ -63,7 +63,7 @@ def render(problems: list[Problem], output_format: OutputFormat, checked_files: 
             "problems": [asdict(p) for p in ordered],
         }
         return json.dumps(report, ensure_ascii=False, indent=2)
-    line = summary(ordered, checked_files)
+    last = [] if quiet else [summary(ordered, checked_files)]
     if output_format == "github":
-        return "\n".join([p.as_github() for p in ordered] + [line])
-    return "\n".join([p.as_text() for p in ordered] + [line])
+        return "\n".join([p.as_github() for p in ordered] + last)
+    return "\n".join([p.as_text() for p in ordered] + last)

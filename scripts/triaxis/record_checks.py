@@ -23,6 +23,7 @@ import pycountry
 from triaxis.dates import date_range, precision_of
 from triaxis.problems import Problem
 from triaxis.records import RecordFile, pointer
+from triaxis.suggest import country_hint
 
 Record = dict[str, Any]
 Parts = tuple[str | int, ...]
@@ -118,7 +119,8 @@ def claim_consistent(file: RecordFile, data: Record, context: Context) -> Iterat
     known = country_codes()
     for index, code in enumerate(countries):
         if code not in known:
-            yield file.problem(pointer("countries", index), "TX251", f"{code} is not an ISO 3166-1 alpha-3 code")
+            message = f"{code} is not an ISO 3166-1 alpha-3 code{country_hint(code)}"
+            yield file.problem(pointer("countries", index), "TX251", message)
     if len(set(countries)) != len(countries):
         yield file.problem("/countries", "TX251", "a country is listed twice")
 
@@ -127,16 +129,29 @@ def _review_consistent(file: RecordFile, data: Record) -> Iterator[Problem]:
     review, verdict = data["review"], data["verdict"]
     second, first = review["second_pass"], review["first_pass_verdict"]
     if second is None and verdict != first:
-        yield file.problem("/verdict", "TX233", "final verdict differs from the first pass but there is no second pass")
+        yield file.problem(
+            "/verdict",
+            "TX233",
+            f"final verdict differs from the first pass but there is no second pass: set verdict to "
+            f"review.first_pass_verdict ({first!r}), or add review.second_pass",
+        )
     disagree = second is not None and (second["verdict"] != first or verdict != first)
     if disagree and review["adjudication_note"] is None:
         yield file.problem(
             "/review/adjudication_note",
             "TX233",
-            "the passes disagree or the final verdict differs: an adjudication note must say why",
+            "the passes disagree or the final verdict differs: write review.adjudication_note saying why",
         )
     if review["status"] == "reviewed" and (second is None or review["reviewed_on"] is None):
-        yield file.problem("/review/status", "TX233", "reviewed needs a second pass and a review date")
+        missing = [
+            name for name, value in (("second_pass", second), ("reviewed_on", review["reviewed_on"])) if value is None
+        ]
+        yield file.problem(
+            "/review/status",
+            "TX233",
+            f"reviewed needs a second pass and a review date: fill in review.{' and review.'.join(missing)}, "
+            "or set review.status to draft",
+        )
 
 
 # The common case, decided without parsing: scheme, then a host of letters, digits, dots and hyphens.

@@ -371,7 +371,22 @@ def diagnose(raw: bytes, parser_message: str) -> ParseError:
         comma = len(text[:char_offset].rstrip()) - 1
         if comma >= 0 and text[comma] == ",":
             line, col = _line_col(text, comma)
-    return ParseError("TX100", f"invalid JSON: {message}", line, col)
+    return ParseError("TX100", f"invalid JSON: {_slip(text, char_offset) or message}", line, col)
+
+
+_CURLY_QUOTES = "“”„‟‘’‚‛«»"
+
+
+def _slip(text: str, offset: int) -> str | None:
+    """The common hand-editing slip at ``offset``, named, where the parser would only say what it expected."""
+    here = text[offset : offset + 2]
+    if here.startswith(("//", "/*")):
+        return "a comment; JSON has no comments, so remove it (notes belong in a field such as doubts or notes)"
+    if here[:1] and here[0] in _CURLY_QUOTES:
+        return f'curly quote {here[0]} where JSON needs a straight double quote ("); an editor or a word processor typed it'
+    if here.startswith(",") and text[:offset].rstrip().endswith(","):
+        return "two commas in a row; remove one"
+    return None
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')

@@ -33,6 +33,7 @@ from triaxis.models import (
 )
 from triaxis.records import pointer
 from triaxis.schema import schema_for
+from triaxis.suggest import country_hint, did_you_mean
 
 SCHEMA_CODE = "TX200"
 # A value that breaks one of these patterns gets the code of the rule it belongs to, so that
@@ -174,7 +175,9 @@ def _explain(error: ValidationError) -> Iterator[SchemaIssue]:
     elif keyword == "type":
         message = f"{where}: expected {_expected(value)}, not {_type_name(instance)}"
     elif keyword == "enum":
-        message = f"{where}: {_value(instance)} is not one of {', '.join(map(repr, value))}"
+        message = (
+            f"{where}: {_value(instance)} is not one of {', '.join(map(repr, value))}{did_you_mean(instance, value)}"
+        )
     elif keyword == "const":
         message = f"{where}: must be {value!r}, not {_value(instance)}"
     elif keyword == "maxLength":
@@ -189,7 +192,8 @@ def _explain(error: ValidationError) -> Iterator[SchemaIssue]:
         )
     elif keyword == "pattern":
         code, meaning = PATTERN_RULES.get(value, (SCHEMA_CODE, f"text matching {value}"))
-        yield SchemaIssue(pointer(*path), code, _short(f"{where}: {_value(instance)} is not {meaning}"))
+        hint = country_hint(instance) if value == COUNTRY_PATTERN else ""
+        yield SchemaIssue(pointer(*path), code, _short(f"{where}: {_value(instance)} is not {meaning}{hint}"))
         return
     else:
         message = f"{where}: {error.message}"

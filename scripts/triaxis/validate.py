@@ -66,6 +66,8 @@ PARALLEL_FROM = 2000
 HELPER_FROM = 20_000
 CHUNK = 1000
 INTERNAL_ERROR = "TX129"
+# Told (files checked, files in all) as chunks finish: the CLI draws a progress bar with it on a terminal.
+Progress = Callable[[int, int], None]
 
 # (path, display, reported, keep the bytes) in; (raw bytes if kept and the record fits the schema,
 # problems, facts) out.
@@ -233,11 +235,20 @@ def _mapped(path: str) -> pa.Table:
     return mapped_table(path)
 
 
-def _results(chunks: Iterator[Chunk], tables: list[pa.Table]) -> Iterator[Result]:
-    """The chunks' results one by one; their claims tables, where there are any, put in ``tables``."""
+def _results(
+    chunks: Iterator[Chunk], tables: list[pa.Table], progress: Progress | None = None, total: int = 0
+) -> Iterator[Result]:
+    """The chunks' results one by one; their claims tables, where there are any, put in ``tables``.
+
+    ``progress`` hears how many of the ``total`` files are checked, chunk by chunk.
+    """
+    done = 0
     for results, table in chunks:
         if table is not None:
             tables.append(table)
+        done += len(results)
+        if progress is not None:
+            progress(done, total)
         yield from results
 
 
@@ -274,6 +285,7 @@ def validate(
     models: bool = False,
     claims_table: bool = False,
     meanwhile: Callable[[], object] | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Validate ``paths`` in the context of every record under ``records_root``.
 
@@ -290,7 +302,9 @@ def validate(
     ``meanwhile`` is called once while the workers check the files, when this process would otherwise
     only wait for them: the build imports its libraries then.
     """
-    return check_across(check_files(paths, records_root, sources, today, workers, models, claims_table, meanwhile))
+    return check_across(
+        check_files(paths, records_root, sources, today, workers, models, claims_table, meanwhile, progress)
+    )
 
 
 @dataclass
@@ -321,6 +335,7 @@ def check_files(
     models: bool = False,
     claims_table: bool = False,
     meanwhile: Callable[[], object] | None = None,
+    progress: Progress | None = None,
 ) -> FilesChecked:
     """The first part of ``validate``: every file read, parsed and checked on its own."""
     if models and claims_table:
@@ -339,7 +354,7 @@ def check_files(
     pool_size = _workers(len(jobs), workers)
     corpus = Corpus(texts=texts, today=context.today, helper=_helper_started(len(jobs), pool_size))
     try:
-        return _checked_files(jobs, corpus, context, pool_size, claims_table, models, meanwhile)
+        return _checked_files(jobs, corpus, context, pool_size, claims_table, models, meanwhile, progress)
     except BaseException:
         _helper_stopped(corpus)
         raise
@@ -353,6 +368,7 @@ def _checked_files(
     claims_table: bool,
     models: bool,
     meanwhile: Callable[[], object] | None,
+    progress: Progress | None = None,
 ) -> FilesChecked:
     if claims_table:
         from triaxis.table import joined_tables
@@ -362,7 +378,7 @@ def _checked_files(
     with _gc_paused():
         for (path, display, reported, _keep), (raw, located, facts) in zip(
             jobs,
-            _results(_chunks(jobs, context, pool_size, claims_table, meanwhile), tables),
+            _results(_chunks(jobs, context, pool_size, claims_table, meanwhile), tables, progress, len(jobs)),
             strict=True,
         ):
             if located:
