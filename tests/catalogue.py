@@ -124,7 +124,7 @@ def json_comment(records: Path, claim: Path) -> tuple[Path, int]:
 
 def curly_quotes(records: Path, claim: Path) -> tuple[Path, int]:
     line, number = value_line(claim, "verdict")
-    edit_text(claim, line, line.replace('": "', '": “', 1).replace('",', '”,', 1))
+    edit_text(claim, line, line.replace('": "', '": “', 1).replace('",', "”,", 1))
     return claim, number
 
 

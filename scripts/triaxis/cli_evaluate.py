@@ -103,7 +103,7 @@ def evaluate_command(
     config: Annotated[Config, typer.Option("--config", help="Dataset config the gold comes from.")] = Config.claims,
     split: Annotated[SplitName, typer.Option("--split", help="Split to score against.")] = SplitName.test,
     labels: LabelsOption = LabelSpace.native,
-    k: Annotated[str, typer.Option("--k", help="Cut-offs for evidence recall@k, comma-separated.")] = "1,5",
+    k: Annotated[str, typer.Option("--k", help="Cut-offs for evidence recall@k, separated by commas.")] = "1,5",
     output_format: FormatOption = ReportFormat.text,
 ) -> None:
     """Score verdict predictions (and ranked evidence URLs) against the gold labels of one split."""

@@ -75,7 +75,9 @@ def publish_command(
     repo_id: Annotated[
         str | None,
         typer.Option(
-            "--repo-id", metavar="ORG/NAME", help="Hub dataset repository (default: [tool.triaxis] hub-repo-id)."
+            "--repo-id",
+            metavar="ORG/NAME",
+            help="Hub dataset repository (default: the one named in pyproject.toml under [tool.triaxis]).",
         ),
     ] = None,
     dry_run: Annotated[

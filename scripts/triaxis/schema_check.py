@@ -33,7 +33,7 @@ from triaxis.models import (
 )
 from triaxis.records import pointer
 from triaxis.schema import schema_for
-from triaxis.suggest import country_hint, did_you_mean
+from triaxis.suggest import closest, country_hint
 
 SCHEMA_CODE = "TX200"
 # A value that breaks one of these patterns gets the code of the rule it belongs to, so that
@@ -175,8 +175,12 @@ def _explain(error: ValidationError) -> Iterator[SchemaIssue]:
     elif keyword == "type":
         message = f"{where}: expected {_expected(value)}, not {_type_name(instance)}"
     elif keyword == "enum":
+        allowed = ", ".join(map(repr, value))
+        meant = closest(instance, (str(v) for v in value))
         message = (
-            f"{where}: {_value(instance)} is not one of {', '.join(map(repr, value))}{did_you_mean(instance, value)}"
+            f"{where}: {_value(instance)} is not allowed; did you mean {meant!r}? (one of {allowed})"
+            if meant
+            else f"{where}: {_value(instance)} is not one of {allowed}"
         )
     elif keyword == "const":
         message = f"{where}: must be {value!r}, not {_value(instance)}"
