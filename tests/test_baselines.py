@@ -124,7 +124,8 @@ def test_the_table_selects_the_same_scored_claims_as_the_models() -> None:
     assert [(s.id, s.claim, s.verdict, s.split) for s in from_table] == [
         (c.id, c.claim, c.verdict, c.split) for c in scored_claims(changed)
     ]
-    assert len(from_table) == len(claims) - 2
+    changed_away = {claims[0].id, claims[1].id}
+    assert len(from_table) == len([c for c in scored_claims(claims) if c.id not in changed_away])
 
 
 def test_large_validation_and_test_splits_are_scored_on_a_hash_sample(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -195,8 +195,7 @@ def test_changelog_draft(repo: Path) -> None:
         "### Changed\n\n- harbour-2020-c001: verdict supported → refuted.\n"
         "- harbour-2020-c003: doubts, justification corrected.\n\n"
         "### Withdrawn\n\n- harbour-2020-c002 (refuted; replaced by harbour-2020-c003): Restates c003.\n\n"
-        "Totals: 1 claim from 1 article: 0 supported, 1 refuted, 0 misleading, 0 not_enough_evidence; "
-        "2 drafts; 1 withdrawn.\n"
+        "Totals: 1 claim from 1 article: 0 supported, 1 refuted, 0 misleading, 0 not_enough_evidence; 1 withdrawn.\n"
     )
 
 
@@ -207,7 +206,7 @@ def test_a_draft_reviewed_since_is_added_to_the_release(repo: Path) -> None:
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["diff", "HEAD", "--records", str(repo / "records"), "--changelog"])
     assert "### Added\n\n- 1 claim: 1 not_enough_evidence.\n\n" in result.stdout
-    assert "0 supported, 1 refuted, 0 misleading, 1 not_enough_evidence; 1 draft; 1 withdrawn." in result.stdout
+    assert "0 supported, 1 refuted, 0 misleading, 1 not_enough_evidence; 1 withdrawn." in result.stdout
 
 
 def test_blobs_are_read_by_one_git_process(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

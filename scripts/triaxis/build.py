@@ -204,6 +204,9 @@ class StagedBuild:
         self.selection = select_claims(claims, include_drafts)
         if not articles or not self.selection.claims.num_rows:
             raise BuildError(_nothing_to_release(articles, self.selection))
+        # A release holds the articles its claims come from: an article whose claims are all drafts waits too.
+        released = set(self.selection.claims["article_id"].unique().to_pylist())
+        self.articles = [a for a in articles if a.id in released]
         self.staging = _staging_folder(out)
         self._tables: _Tables | None = None
 

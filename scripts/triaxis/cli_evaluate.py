@@ -253,6 +253,8 @@ def stats_command(
 
     articles, table = valid_tables(records)
     selection = select_claims(table, include_drafts)
+    released = set(selection.claims["article_id"].unique().to_pylist())
+    articles = [a for a in articles if a.id in released]  # as a build releases them
     claims = LiveClaims.of(selection.claims)
     stat_tables = tables(articles, claims, top)
     left_out = {"drafts": selection.drafts_left_out, "withdrawn": selection.withdrawn}

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from triaxis.models import VERDICTS
-from triaxis.totals import release_state, totals, totals_line
+from triaxis.totals import release_state, released_figures, totals, totals_line
 
 # Bookkeeping that changes with every edit; reporting it would make every change look alike.
 IGNORED_FIELDS = frozenset({"modified"})
@@ -69,7 +69,7 @@ class Snapshot:
 
     def totals(self) -> dict[str, Any]:
         """What a release at this revision would count (``triaxis.totals``)."""
-        return totals(((c.verdict, c.withdrawn, c.status) for c in self.claims.values()), len(self.articles))
+        return totals((c.verdict, c.withdrawn, c.status, c.id) for c in self.claims.values())
 
 
 @dataclass
@@ -461,5 +461,5 @@ def render_changelog(diff: RecordDiff, heading: str = "[Unreleased]") -> str:
     lines = [f"## {heading}", ""]
     for title, items in (("Added", added), ("Changed", changed), ("Withdrawn", withdrawn)):
         lines += [f"### {title}", "", *(f"- {item}" for item in items or ["None."]), ""]
-    lines.append(totals_line(diff.new.totals()))
+    lines.append(totals_line(released_figures(diff.new.totals())))
     return "\n".join(lines)
